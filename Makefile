@@ -1,0 +1,55 @@
+# Two commands matter: `make run` (demo on http://127.0.0.1:5000) and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 5000
+TRANSLATIONS := marketplace/translations
+PO_FILES := $(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po)
+MO_FILES := $(PO_FILES:.po=.mo)
+export FLASK_APP := wsgi:app
+
+.PHONY: run test lint translations extract-messages bench evaluate clean
+
+run: $(VENV)/.run-deps translations
+	$(BIN)/flask db upgrade
+	$(BIN)/flask load-reference
+	$(BIN)/flask seed-demo
+	@echo "Serving on http://127.0.0.1:$(PORT)  (Ctrl+C to stop)"
+	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
+
+test: $(VENV)/.dev-deps translations
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.dev-deps
+	$(BIN)/ruff check .
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(VENV)/.run-deps: requirements.txt | $(BIN)/python
+	$(BIN)/pip install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-deps: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install -q -r requirements-dev.txt
+	touch $@ $(VENV)/.run-deps
+
+translations: $(MO_FILES)
+
+%.mo: %.po | $(VENV)/.run-deps
+	$(BIN)/pybabel compile -q -i $< -o $@
+
+# After adding or changing user-facing strings: refresh the catalogue and the .po files.
+extract-messages: $(VENV)/.run-deps
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o $(TRANSLATIONS)/messages.pot --no-location --sort-output .
+	$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --no-fuzzy-matching
+
+bench: $(VENV)/.run-deps
+	$(BIN)/python -m matching bench
+
+evaluate: $(VENV)/.run-deps
+	$(BIN)/python -m matching evaluate
+
+clean:
+	rm -rf $(VENV) instance/marketplace.db $(MO_FILES)

@@ -1,0 +1,70 @@
+"""The application factory: config → extensions → blueprints → error pages → CLI."""
+
+from pathlib import Path
+
+from flask import Flask
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_path=str(ROOT / "instance"),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    _configure(app, test_config)
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_web_hooks(app)
+    _register_cli(app)
+    return app
+
+
+def _configure(app: Flask, test_config: dict | None) -> None:
+    from marketplace.config import load_config
+
+    app.config.from_mapping(load_config(Path(app.instance_path), test_config))
+
+
+def _init_extensions(app: Flask) -> None:
+    from marketplace import database, models  # noqa: F401 - pragma listener; all tables
+    from marketplace.extensions import babel, csrf, db, limiter, login_manager, migrate
+    from marketplace.i18n import select_locale
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    from marketplace.auth import loader
+
+    loader.configure(login_manager)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from marketplace.admin.views import bp as admin
+    from marketplace.auth.views import bp as auth
+    from marketplace.candidates.views import bp as candidates
+    from marketplace.employers.views import bp as employers
+    from marketplace.main.views import bp as main
+    from marketplace.staff.views import bp as staff
+
+    for blueprint in (main, auth, candidates, employers, staff, admin):
+        app.register_blueprint(blueprint)
+
+
+def _register_web_hooks(app: Flask) -> None:
+    from marketplace import web
+
+    web.register_error_pages(app)
+    web.register_security_headers(app)
+    web.register_template_helpers(app)
+
+
+def _register_cli(app: Flask) -> None:
+    from marketplace import cli
+
+    cli.register(app)

@@ -1,0 +1,64 @@
+"""Command-line tasks: `flask load-reference`, `flask create-user`, `flask seed-demo`."""
+
+import click
+from flask import Flask
+
+from marketplace.extensions import db
+
+
+@click.command("load-reference")
+def load_reference_command():
+    """Load or update regions, sectors, occupations and skills from the versioned files."""
+    from marketplace.reference.services import load_reference_data
+
+    counts = load_reference_data()
+    db.session.commit()
+    click.echo("Reference data loaded: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+
+
+@click.command("create-user")
+@click.option("--role", type=click.Choice(["staff", "admin"]), required=True)
+@click.option("--email", required=True)
+@click.option("--name", "full_name", required=True)
+@click.option("--region", "region_code", help="Region code for staff, e.g. KZ-AST.")
+@click.password_option()
+def create_user_command(role, email, full_name, region_code, password):
+    """Create a staff or admin account (the only ways are this command and the admin pages)."""
+    from sqlalchemy import select
+
+    from marketplace.admin.services import create_privileged_user
+    from marketplace.auth.models import Role
+    from marketplace.errors import DomainError
+    from marketplace.reference.models import Region
+
+    region = None
+    if region_code:
+        region = db.session.scalar(select(Region).where(Region.code == region_code))
+        if region is None:
+            raise click.BadParameter(f"unknown region code {region_code!r}", param_hint="--region")
+    if len(password) < 8:
+        raise click.BadParameter("at least 8 characters", param_hint="--password")
+    try:
+        user = create_privileged_user(role=Role(role), full_name=full_name, email=email,
+                                      password=password, region=region, actor=None)
+    except DomainError as error:
+        raise click.ClickException(str(error.message)) from error
+    db.session.commit()
+    click.echo(f"Created {role} account {user.email} (id {user.id}).")
+
+
+@click.command("seed-demo")
+def seed_demo_command():
+    """Create the demo organisations, vacancies and candidates (idempotent)."""
+    from marketplace.demo.seed import DEMO_PASSWORD, seed_demo
+
+    logins = seed_demo()
+    db.session.commit()
+    click.echo("Demo data ready. Demo logins (password for all: %s):" % DEMO_PASSWORD)
+    for role, login in logins:
+        click.echo(f"  {role:<10} {login}")
+
+
+def register(app: Flask) -> None:
+    for command in (load_reference_command, create_user_command, seed_demo_command):
+        app.cli.add_command(command)

@@ -1,0 +1,81 @@
+"""Configuration from environment variables, with development defaults.
+
+Production (APP_ENV=production, set by gunicorn.conf.py) refuses to start without SECRET_KEY.
+"""
+
+import os
+import secrets
+from pathlib import Path
+
+LANGUAGES = ("kk", "ru", "en")
+DEFAULT_LANGUAGE = "ru"
+
+
+class ConfigError(RuntimeError):
+    """Raised at start-up when a required setting is missing."""
+
+
+def _instance_secret_key(instance_path: Path) -> str:
+    """A per-checkout random key kept under instance/, so dev sessions survive restarts."""
+    key_file = instance_path / "secret_key"
+    if not key_file.exists():
+        instance_path.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(secrets.token_urlsafe(48))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+def _sqlite_url(instance_path: Path) -> str:
+    return f"sqlite:///{instance_path / 'marketplace.db'}"
+
+
+def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
+    """Build the Flask config mapping; `overrides` (tests) win over the environment."""
+    env = os.environ
+    overrides = overrides or {}
+    app_env = overrides.get("APP_ENV", env.get("APP_ENV", "development"))
+    production = app_env == "production"
+
+    secret_key = overrides.get("SECRET_KEY") or env.get("SECRET_KEY")
+    if not secret_key:
+        if production:
+            raise ConfigError(
+                "SECRET_KEY is not set. In production export a long random SECRET_KEY "
+                "(e.g. `python -c 'import secrets; print(secrets.token_urlsafe(48))'`)."
+            )
+        secret_key = _instance_secret_key(instance_path)
+
+    redis_url = env.get("REDIS_URL") or None
+    config = {
+        "APP_ENV": app_env,
+        "SECRET_KEY": secret_key,
+        "SQLALCHEMY_DATABASE_URI": env.get("DATABASE_URL") or _sqlite_url(instance_path),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "REDIS_URL": redis_url,
+        "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT", "20 per minute; 100 per hour"),
+        "LOGIN_IDENTIFIER_RATE_LIMIT": env.get(
+            "LOGIN_IDENTIFIER_RATE_LIMIT", "5 per minute; 20 per hour"
+        ),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": production,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": production,
+        "PREFERRED_URL_SCHEME": "https" if production else "http",
+        "MAX_CONTENT_LENGTH": 6 * 1024 * 1024,
+        "WTF_CSRF_TIME_LIMIT": None,
+        "MAIL_BACKEND": env.get("MAIL_BACKEND", "outbox"),
+        "MAIL_OUTBOX_DIR": env.get("MAIL_OUTBOX_DIR") or str(instance_path / "outbox"),
+        "MAIL_FROM": env.get("MAIL_FROM", "no-reply@jumys.example.kz"),
+        "SMTP_HOST": env.get("SMTP_HOST", "localhost"),
+        "SMTP_PORT": int(env.get("SMTP_PORT", "25")),
+        "PASSWORD_RESET_MAX_AGE": int(env.get("PASSWORD_RESET_MAX_AGE", "3600")),
+        "BABEL_DEFAULT_LOCALE": DEFAULT_LANGUAGE,
+        "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).parent / "translations"),
+        "LANGUAGES": LANGUAGES,
+    }
+    config.update(overrides)
+    return config

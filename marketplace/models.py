@@ -1,0 +1,18 @@
+"""Imports every feature's models so that the metadata (and Alembic) sees all tables."""
+
+from marketplace.audit.models import AuditEvent
+from marketplace.auth.models import User
+from marketplace.candidates.models import CandidateProfile, CandidateSkill
+from marketplace.employers.models import (
+    EmployerOrganisation,
+    OrganisationMember,
+    Vacancy,
+    VacancySkill,
+)
+from marketplace.reference.models import City, Occupation, Region, Sector, Skill, SkillSynonym
+
+__all__ = [
+    "AuditEvent", "CandidateProfile", "CandidateSkill", "City", "EmployerOrganisation",
+    "Occupation", "OrganisationMember", "Region", "Sector", "Skill", "SkillSynonym", "User",
+    "Vacancy", "VacancySkill",
+]

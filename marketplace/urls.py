@@ -1,0 +1,17 @@
+"""Safe redirects: only paths on this site, never another host."""
+
+from urllib.parse import urlsplit
+
+from flask import redirect, request, url_for
+
+
+def is_safe_path(target: str | None) -> bool:
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return False
+    parts = urlsplit(target)
+    return not parts.scheme and not parts.netloc and "\\" not in target
+
+
+def redirect_back(default_endpoint: str, **values):
+    target = request.values.get("next")
+    return redirect(target if is_safe_path(target) else url_for(default_endpoint, **values))
