@@ -38,7 +38,7 @@ $(VENV)/.dev-deps: requirements.txt requirements-dev.txt | $(BIN)/python
 translations: $(MO_FILES)
 
 %.mo: %.po | $(VENV)/.run-deps
-	$(BIN)/pybabel compile -q -i $< -o $@
+	$(BIN)/pybabel compile -i $< -o $@
 
 # After adding or changing user-facing strings: refresh the catalogue and the .po files.
 extract-messages: $(VENV)/.run-deps

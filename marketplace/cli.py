@@ -54,7 +54,7 @@ def seed_demo_command():
 
     logins = seed_demo()
     db.session.commit()
-    click.echo("Demo data ready. Demo logins (password for all: %s):" % DEMO_PASSWORD)
+    click.echo(f"Demo data ready. Demo logins (password for all: {DEMO_PASSWORD}):")
     for role, login in logins:
         click.echo(f"  {role:<10} {login}")
 

@@ -3,6 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import StringField
+from wtforms.fields.choices import SelectChoice
 
 # Werkzeug decodes malformed UTF-8 to U+FFFD; NUL is refused by PostgreSQL text columns.
 _FORBIDDEN = ("\x00", "\ufffd")
@@ -27,3 +28,8 @@ class BaseForm(FlaskForm):
                 field.errors = [*field.errors, _l("Contains characters that cannot be saved.")]
                 valid = False
         return valid
+
+
+def choices(pairs) -> list[SelectChoice]:
+    """(value, label) pairs as WTForms 3.3+ select options."""
+    return [SelectChoice(value, label) for value, label in pairs]

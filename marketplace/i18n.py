@@ -1,6 +1,6 @@
 """Language selection and helpers for the kk/ru/en names stored on reference rows."""
 
-from flask import current_app, g, request
+from flask import current_app, g, has_request_context, request
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -12,6 +12,8 @@ def select_locale() -> str:
     languages = current_app.config["LANGUAGES"]
     if getattr(g, "forced_locale", None) in languages:
         return g.forced_locale
+    if not has_request_context():  # CLI commands and background work
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     if current_user and current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale
     cookie = request.cookies.get(LANGUAGE_COOKIE)

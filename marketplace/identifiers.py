@@ -50,7 +50,9 @@ def is_valid_bin(bin_: str) -> bool:
 
 
 def normalize_phone(raw: str) -> str | None:
-    """'+7 (701) 123-45-67', '87011234567' or '7011234567' → '+77011234567'; None if not a KZ number."""
+    """'+7 (701) 123-45-67', '87011234567' or '7011234567' → '+77011234567'.
+
+    None when it is not a Kazakhstan number."""
     digits = "".join(_PHONE_DIGITS.findall(raw or ""))
     if len(digits) == 11 and digits[0] in "78":
         digits = digits[1:]

@@ -91,7 +91,10 @@ def db(app):
 
 @pytest.fixture
 def client(app):
-    return app.test_client()
+    """Asks for English unless a test says otherwise, so assertions read the msgids."""
+    client = app.test_client()
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
 
 
 PASSWORD = "correct-horse-9"
@@ -129,9 +132,9 @@ def make_user(app):
                                          bin_=fields.pop("bin_", demo_bin(500 + n)),
                                          **common, **fields)
             else:
-                user = create_privileged_user(role=Role(role), email=email or f"{role}{n}@example.kz",
-                                              region=region if role == "staff" else None,
-                                              actor=None, **common, **fields)
+                user = create_privileged_user(
+                    role=Role(role), email=email or f"{role}{n}@example.kz",
+                    region=region if role == "staff" else None, actor=None, **common, **fields)
             _db.session.commit()
             return SimpleNamespace(id=user.id, login=user.login, password=PASSWORD, role=role)
 

@@ -46,7 +46,8 @@ def test_candidate_registers_with_phone_only_and_lands_on_home(app, client):
         user = db.session.scalar(select(User).where(User.phone == "+77015551234"))
         assert user.role is Role.CANDIDATE and user.email is None
         assert user.password_hash.startswith("$argon2id$")
-        profile = db.session.scalar(select(CandidateProfile).where(CandidateProfile.user_id == user.id))
+        profile = db.session.scalar(
+            select(CandidateProfile).where(CandidateProfile.user_id == user.id))
         assert profile.iin == "900101300106" and profile.discoverable is False
         actions = set(db.session.scalars(select(AuditEvent.action)))
         assert {"user:create", "candidate:register"} <= actions

@@ -35,7 +35,7 @@ def _form(app, **overrides):
     ({"confirm": "different-1"}, "The passwords do not match."),
     ({"consent": ""}, "Please give your consent to continue."),
     ({"full_name": "Нул\x00ь"}, "Contains characters that cannot be saved."),
-    ({"region": "not-a-number"}, "Not a valid choice."),
+    ({"region": "not-a-number"}, "Invalid Choice: could not coerce."),
 ])
 def test_invalid_registration_shows_a_message_and_creates_nothing(app, client, overrides,
                                                                   message):
@@ -57,13 +57,27 @@ def test_invalid_bin_is_explained(app, client):
     assert _users(app) == 0
 
 
+def _multipart(fields: dict[str, bytes]) -> bytes:
+    parts = [b'--B\r\nContent-Disposition: form-data; name="' + name.encode() + b'"\r\n\r\n'
+             + value + b"\r\n" for name, value in fields.items()]
+    return b"".join(parts) + b"--B--\r\n"
+
+
 def test_malformed_utf8_gets_a_message_not_a_500(app, client):
-    body = (b"full_name=%FF%FE%FD&phone=%2B77015550000&region=1&password=long-enough-1"
-            b"&confirm=long-enough-1&consent=y")
-    response = client.post("/register/candidate", data=body,
-                           content_type="application/x-www-form-urlencoded")
+    form = {k: str(v).encode() for k, v in _form(app).items()}
+    form["full_name"] = b"\xff\xfe\xd0"  # not UTF-8
+    response = client.post("/register/candidate", data=_multipart(form),
+                           content_type="multipart/form-data; boundary=B")
     assert response.status_code == 200
     assert "Contains characters that cannot be saved." in response.get_data(as_text=True)
+    assert _users(app) == 0
+
+
+def test_raw_non_utf8_urlencoded_body_is_refused_politely(app, client):
+    response = client.post("/register/candidate", data=b"full_name=\xff\xfe&phone=\xff",
+                           content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 200
+    assert "This field is required." in response.get_data(as_text=True)
     assert _users(app) == 0
 
 
@@ -76,7 +90,7 @@ def test_profile_edit_with_bad_values_keeps_the_saved_profile(app, client, make_
     with app.app_context():
         profile = db.session.scalar(select(CandidateProfile).where(
             CandidateProfile.user_id == user.id))
-        region_id = profile.region_id
+        profile_id, region_id = profile.id, profile.region_id
         profile.desired_title = "Сварщик"
         db.session.commit()
     response = client.post("/candidate/profile", data={
@@ -87,14 +101,15 @@ def test_profile_edit_with_bad_values_keeps_the_saved_profile(app, client, make_
     assert "Field cannot be longer than 200 characters." in page
     assert "Enter a number from 0 to 60." in page
     with app.app_context():
-        assert db.session.get(CandidateProfile, profile.id).desired_title == "Сварщик"
+        assert db.session.get(CandidateProfile, profile_id).desired_title == "Сварщик"
 
 
 def test_csrf_token_is_required_when_protection_is_on(app, make_user):
     app.config["WTF_CSRF_ENABLED"] = True
     try:
         client = app.test_client()
-        response = client.post("/login", data={"identifier": "x@y.kz", "password": "whatever1"})
+        response = client.post("/login", data={"identifier": "x@y.kz", "password": "whatever1"},
+                               headers={"Accept-Language": "en"})
         assert response.status_code == 400
         assert "The form has expired" in response.get_data(as_text=True)
     finally:

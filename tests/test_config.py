@@ -60,5 +60,6 @@ def test_session_cookie_is_httponly_and_samesite(client, make_user):
 
 def test_typical_page_is_light(client):
     html = client.get("/register/candidate").get_data()
-    css = client.get("/static/css/app.css").get_data()
+    with client.get("/static/css/app.css") as response:
+        css = response.get_data()
     assert len(html) + len(css) < 100_000

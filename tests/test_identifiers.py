@@ -52,7 +52,8 @@ def test_second_pass_weights_are_used_when_first_remainder_is_ten():
 
 
 def test_numbers_whose_both_passes_give_ten_have_no_check_digit():
-    hopeless = [f"{n:011d}" for n in range(10**10, 10**10 + 20000) if check_digit(f"{n:011d}") is None]
+    hopeless = [f"{n:011d}" for n in range(10**10, 10**10 + 20000)
+                if check_digit(f"{n:011d}") is None]
     assert hopeless, "such numbers exist in any long enough range"
     assert not any(is_valid_bin(h + str(d)) for h in hopeless[:5] for d in range(10))
 

@@ -4,7 +4,7 @@ from wtforms.validators import DataRequired, Email, Length, Optional
 
 from marketplace import validators
 from marketplace.auth.forms import PASSWORD_RULES
-from marketplace.forms import BaseForm
+from marketplace.forms import BaseForm, choices
 
 
 class CreateUserForm(BaseForm):
@@ -12,8 +12,8 @@ class CreateUserForm(BaseForm):
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254), Email()])
     phone = TelField(_l("Mobile number (optional)"),
                      validators=[Optional(), Length(max=32), validators.phone])
-    role = SelectField(_l("Role"), choices=[("staff", _l("Job-centre staff")),
-                                            ("admin", _l("Administrator"))])
+    role = SelectField(_l("Role"), choices=choices([("staff", _l("Job-centre staff")),
+                                                    ("admin", _l("Administrator"))]))
     region = SelectField(_l("Region (for staff)"), coerce=int, validators=[Optional()])
     password = PasswordField(_l("Initial password (at least 8 characters)"),
                              validators=PASSWORD_RULES)
@@ -24,6 +24,6 @@ class UserFilterForm(BaseForm):
         csrf = False
 
     q = StringField(_l("Name, e-mail or phone"), validators=[Optional(), Length(max=100)])
-    role = SelectField(_l("Role"), validators=[Optional()], choices=[
+    role = SelectField(_l("Role"), validators=[Optional()], choices=choices([
         ("", _l("All roles")), ("candidate", _l("Candidate")), ("employer", _l("Employer")),
-        ("staff", _l("Job-centre staff")), ("admin", _l("Administrator"))])
+        ("staff", _l("Job-centre staff")), ("admin", _l("Administrator"))]))

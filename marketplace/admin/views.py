@@ -8,6 +8,7 @@ from marketplace.auth.models import Role, User
 from marketplace.auth.permissions import role_required
 from marketplace.errors import DomainError
 from marketplace.extensions import db
+from marketplace.forms import choices
 from marketplace.reference.models import Region
 from marketplace.reference.services import region_choices
 
@@ -32,7 +33,7 @@ def home():
 @role_required(Role.ADMIN)
 def create_user():
     form = CreateUserForm()
-    form.region.choices = [(0, _("Not chosen")), *region_choices()]
+    form.region.choices = [*choices([(0, _("Not chosen"))]), *region_choices()]
     if form.validate_on_submit():
         try:
             user = services.create_privileged_user(

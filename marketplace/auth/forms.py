@@ -37,8 +37,10 @@ class _AccountFields(BaseForm):
                             validators=[DataRequired(), EqualTo("password",
                                         message=_l("The passwords do not match."))])
     region = SelectField(_l("Region"), coerce=int, validators=[InputRequired()])
-    consent = BooleanField(_l("I agree to the processing of my personal data for job search"),
-                           validators=[DataRequired(message=_l("Please give your consent to continue."))])
+    consent = BooleanField(
+        _l("I agree to the processing of my personal data for job search"),
+        validators=[DataRequired(message=_l("Please give your consent to continue."))],
+    )
 
     def validate_phone(self, field):
         if not field.data and not self.email.data:

@@ -2,15 +2,15 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from marketplace.forms import BaseForm
+from marketplace.forms import BaseForm, choices
 
-LEVEL_CHOICES = [
+LEVEL_CHOICES = choices([
     (1, _l("Beginner")),
     (2, _l("Some practice")),
     (3, _l("Confident")),
     (4, _l("Experienced")),
     (5, _l("Expert, can teach others")),
-]
+])
 
 
 class ProfileForm(BaseForm):

@@ -62,8 +62,11 @@ def add_skill(profile: CandidateProfile, *, text: str, level: int, years: int | 
     """
     skill = find_skill(text)
     for existing in profile.skills:
-        same = (existing.skill_id == skill.id) if skill else (
-            existing.skill_id is None and normalize_term(existing.free_text) == normalize_term(text))
+        if skill:
+            same = existing.skill_id == skill.id
+        else:
+            same = existing.skill_id is None and (
+                normalize_term(existing.free_text) == normalize_term(text))
         if same:
             raise DuplicateSkill(_l("This skill is already in your profile."), field="skill")
     entry = CandidateSkill(skill=skill, free_text=None if skill else text, level=level,

@@ -9,6 +9,7 @@ from marketplace.candidates.forms import ProfileForm, SkillForm
 from marketplace.candidates.models import CandidateProfile, CandidateSkill
 from marketplace.errors import DomainError
 from marketplace.extensions import db
+from marketplace.forms import choices
 from marketplace.i18n import current_language
 from marketplace.reference.models import City, Region
 from marketplace.reference.services import city_choices, region_choices, skill_names
@@ -43,7 +44,7 @@ def edit_profile():
     form = ProfileForm(obj=profile, region=profile.region_id, city=profile.city_id or 0)
     form.region.choices = region_choices()
     region_id = form.region.data if request.method == "POST" else profile.region_id
-    form.city.choices = [(0, _("Not chosen")), *city_choices(region_id)]
+    form.city.choices = [*choices([(0, _("Not chosen"))]), *city_choices(region_id)]
     if form.validate_on_submit():
         city = db.session.get(City, form.city.data) if form.city.data else None
         services.update_profile(

@@ -29,7 +29,7 @@ from marketplace.extensions import db
 from marketplace.identifiers import check_digit
 from marketplace.reference.models import Occupation, Region, Sector, Skill
 
-DEMO_PASSWORD = "demo-pass-2026"
+DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - public demo accounts, printed by make run
 VACANCIES_PER_ORGANISATION = (7, 7, 6)
 CANDIDATE_COUNT = 50
 

@@ -153,7 +153,9 @@ class VacancySkill(db.Model):
     __table_args__ = (UniqueConstraint("vacancy_id", "skill_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    vacancy_id: Mapped[int] = mapped_column(ForeignKey("vacancy.id", ondelete="CASCADE"), index=True)
+    vacancy_id: Mapped[int] = mapped_column(
+        ForeignKey("vacancy.id", ondelete="CASCADE"), index=True
+    )
     skill_id: Mapped[int] = mapped_column(ForeignKey("skill.id"))
     required: Mapped[bool] = mapped_column(Boolean, default=True)
 

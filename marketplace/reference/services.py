@@ -4,8 +4,10 @@ import json
 from pathlib import Path
 
 from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
 
 from marketplace.extensions import db
+from marketplace.forms import choices
 from marketplace.i18n import current_language
 from marketplace.reference.models import City, Occupation, Region, Sector, Skill, SkillSynonym
 
@@ -83,16 +85,17 @@ def load_reference_data() -> dict[str, int]:
             "skills": skills}
 
 
-def _sorted_choices(rows) -> list[tuple[int, str]]:
+def _sorted_choices(rows) -> list[SelectChoice]:
     language = current_language()
-    return sorted(((row.id, row.name_in(language)) for row in rows), key=lambda c: c[1])
+    pairs = sorted(((row.id, row.name_in(language)) for row in rows), key=lambda c: c[1])
+    return choices(pairs)
 
 
-def region_choices() -> list[tuple[int, str]]:
+def region_choices() -> list[SelectChoice]:
     return _sorted_choices(db.session.scalars(select(Region)))
 
 
-def sector_choices() -> list[tuple[int, str]]:
+def sector_choices() -> list[SelectChoice]:
     return _sorted_choices(db.session.scalars(select(Sector)))
 
 
@@ -121,7 +124,7 @@ def skill_names(language: str) -> list[str]:
     return sorted(skill.name_in(language) for skill in db.session.scalars(select(Skill)))
 
 
-def city_choices(region_id: int | None) -> list[tuple[int, str]]:
+def city_choices(region_id: int | None) -> list[SelectChoice]:
     if not region_id:
         return []
     return _sorted_choices(db.session.scalars(select(City).where(City.region_id == region_id)))
