@@ -2,11 +2,13 @@
 
 import click
 from flask import Flask
+from flask.cli import with_appcontext
 
 from marketplace.extensions import db
 
 
 @click.command("load-reference")
+@with_appcontext
 def load_reference_command():
     """Load or update regions, sectors, occupations and skills from the versioned files."""
     from marketplace.reference.services import load_reference_data
@@ -17,6 +19,7 @@ def load_reference_command():
 
 
 @click.command("create-user")
+@with_appcontext
 @click.option("--role", type=click.Choice(["staff", "admin"]), required=True)
 @click.option("--email", required=True)
 @click.option("--name", "full_name", required=True)
@@ -48,6 +51,7 @@ def create_user_command(role, email, full_name, region_code, password):
 
 
 @click.command("seed-demo")
+@with_appcontext
 def seed_demo_command():
     """Create the demo organisations, vacancies and candidates (idempotent)."""
     from marketplace.demo.seed import DEMO_PASSWORD, seed_demo

@@ -13,7 +13,7 @@ import numpy as np
 
 from matching.features import Context, skill_strength
 from matching.scoring import factor_points
-from matching.strings import TEXT_HIGH, TEXT_LOW, Resolution
+from matching.strings import TEXT_HIGH, TEXT_LOW, Resolution, pair_cosine
 from matching.text import ramp
 from matching.types import Candidate, Vacancy
 
@@ -73,16 +73,18 @@ def _best_match(ctx: Context, held: list[_Held], name: str) -> dict | None:
 
 
 def _text_strengths(ctx: Context, free: list[_Held], key: str) -> list[float]:
-    if not free or not key:
-        return [0.0] * len(free)
-    cosines = (ctx.cand_free.vectors([h.key for h in free]) @ ctx.vac_free.vectors([key]).T)
-    strengths = ramp(cosines.toarray()[:, 0], TEXT_LOW, TEXT_HIGH)
-    return [skill_strength(h.certified) * float(s) for h, s in zip(free, strengths, strict=True)]
+    strengths = []
+    for held in free:
+        cosine = pair_cosine(ctx.cand_free, held.key, ctx.vac_free, key)
+        strengths.append(skill_strength(held.certified) * float(ramp(cosine, TEXT_LOW, TEXT_HIGH)))
+    return strengths
 
 
 def skill_details(ctx: Context, candidate: Candidate, vacancy: Vacancy) -> dict:
     held = _held_skills(ctx, candidate)
-    details: dict[str, list] = {"matched_required": [], "missing_required": [], "matched_optional": []}
+    details: dict[str, list] = {
+        "matched_required": [], "missing_required": [], "matched_optional": [],
+    }
     seen: set[str] = set()
     for names, matched_key, missing_key in (
         (vacancy.required_skills, "matched_required", "missing_required"),

@@ -233,7 +233,8 @@ def vacancy_batch(ctx: Context, vacancies: Sequence[Vacancy]) -> Batch:
 def _vacancy_skill_rows(ctx: Context, v: Vacancy, resolved: dict):
     concepts: dict[int, float] = {}
     free: dict[int, float] = {}
-    for names, weight in ((v.required_skills, REQUIRED_WEIGHT), (v.optional_skills, OPTIONAL_WEIGHT)):
+    lists = ((v.required_skills, REQUIRED_WEIGHT), (v.optional_skills, OPTIONAL_WEIGHT))
+    for names, weight in lists:
         for name in names:
             res = resolved[name]
             if res.concept_id is not None:

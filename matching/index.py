@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping
+import functools
+import threading
+from collections.abc import Callable, Collection, Iterable, Mapping
 from datetime import date
 
 import numpy as np
@@ -31,6 +33,18 @@ from matching.types import Candidate, Id, Match, Page, Taxonomy, Vacancy
 _BUILD_CHUNK = 20_000  # rows featurised per batch: bounds temporary lists
 
 
+def _locked(method: Callable) -> Callable:
+    """Serialise calls: queries also touch shared caches, so a web server's
+    threads must not interleave with updates."""
+
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        with self._lock:
+            return method(self, *args, **kwargs)
+
+    return wrapper
+
+
 def _last_by_id(items: Iterable) -> list:
     return list({item.id: item for item in items}.values())
 
@@ -38,13 +52,14 @@ def _last_by_id(items: Iterable) -> list:
 def select_page(scores: np.ndarray, eligible: np.ndarray, offset: int, top_k: int):
     """Rows of one page, best first (ties by row order), and the eligible total."""
     rows = np.flatnonzero(eligible & (scores > 0))
+    total = len(rows)
     wanted = max(offset, 0) + max(top_k, 0)
-    if wanted == 0 or len(rows) == 0:
-        return rows[:0], len(rows)
-    if wanted < len(rows):
+    if wanted == 0 or total == 0:
+        return rows[:0], total
+    if wanted < total:
         rows = rows[np.argpartition(-scores[rows], wanted - 1)[:wanted]]
     rows = rows[np.lexsort((rows, -scores[rows]))]
-    return rows[max(offset, 0) : wanted], int(np.count_nonzero(eligible & (scores > 0)))
+    return rows[max(offset, 0) : wanted], total
 
 
 class MatchIndex:
@@ -57,6 +72,7 @@ class MatchIndex:
         taxonomy: Taxonomy | None = None,
         weights: Mapping[str, float] | None = None,
     ) -> None:
+        self._lock = threading.RLock()
         candidates, vacancies = _last_by_id(candidates), _last_by_id(vacancies)
         self.taxonomy = taxonomy or Taxonomy()
         # The n-gram vocabulary is fitted once here and reused by every update.
@@ -70,6 +86,15 @@ class MatchIndex:
         for start in range(0, len(vacancies), _BUILD_CHUNK):
             chunk = vacancies[start : start + _BUILD_CHUNK]
             self._vacs.append(chunk, vacancy_batch(self.ctx, chunk))
+        self._warm()
+
+    def _warm(self) -> None:
+        """Prepare column-major copies so the first query is as fast as the rest."""
+        for store in (self._cands, self._vacs):
+            store.warm()
+        for table in (self.ctx.cand_free, self.ctx.vac_free, self.ctx.cand_titles,
+                      self.ctx.vac_titles):
+            table.warm()
 
     # -- weights and contents ------------------------------------------------
     @property
@@ -95,17 +120,21 @@ class MatchIndex:
         return self._vacs.get(vacancy_id)
 
     # -- incremental updates -------------------------------------------------
+    @_locked
     def upsert_candidate(self, candidate: Candidate) -> None:
         self._cands.append([candidate], candidate_batch(self.ctx, [candidate]))
         self._compact_if_needed(self._cands)
 
+    @_locked
     def remove_candidate(self, candidate_id: Id) -> bool:
         return self._cands.remove(candidate_id)
 
+    @_locked
     def upsert_vacancy(self, vacancy: Vacancy) -> None:
         self._vacs.append([vacancy], vacancy_batch(self.ctx, [vacancy]))
         self._compact_if_needed(self._vacs)
 
+    @_locked
     def remove_vacancy(self, vacancy_id: Id) -> bool:
         return self._vacs.remove(vacancy_id)
 
@@ -113,6 +142,7 @@ class MatchIndex:
     def _compact_if_needed(store: RowStore) -> None:
         if store.needs_compaction():
             store.compact()
+            store.warm()
 
     # -- queries ---------------------------------------------------------------
     def _as_vacancy(self, vacancy: Id | Vacancy) -> Vacancy:
@@ -129,11 +159,12 @@ class MatchIndex:
 
     def _filter_mask(self, store: RowStore, allowed: Collection | None) -> np.ndarray:
         if allowed is None:
-            return store.alive.values
+            return store.alive.values.copy()
         mask = np.zeros(store.n_rows, dtype=bool)
         mask[store.rows_for(allowed)] = True
         return mask & store.alive.values
 
+    @_locked
     def rank_candidates(
         self,
         vacancy: Id | Vacancy,
@@ -161,6 +192,7 @@ class MatchIndex:
             items.append(Match(candidate.id, display_score(scores[row]), detail))
         return Page(tuple(items), total, offset, top_k)
 
+    @_locked
     def recommend_vacancies(
         self,
         candidate: Id | Candidate,
@@ -189,6 +221,7 @@ class MatchIndex:
             items.append(Match(vacancy.id, display_score(scores[row]), detail))
         return Page(tuple(items), total, offset, top_k)
 
+    @_locked
     def blocked_vacancies(self, candidate: Id | Candidate, today: date | None = None) -> dict:
         """{vacancy id: reason code} for vacancies a condition closes to the candidate."""
         candidate = self._as_candidate(candidate)
@@ -199,6 +232,7 @@ class MatchIndex:
                 reasons.setdefault(self._vacs.ids[row], reason)
         return reasons
 
+    @_locked
     def skill_gap(
         self, candidate: Id | Candidate, top_n: int = 5, today: date | None = None
     ) -> list[dict]:
@@ -209,6 +243,7 @@ class MatchIndex:
         batch = candidate_batch(self.ctx, [candidate])
         return gap.skill_gap(self.ctx, self._vacs, batch, open_rows, top_n)
 
+    @_locked
     def factor_features(self, vacancy: Id | Vacancy, candidate_ids: Iterable[Id]) -> np.ndarray:
         """(k, len(FACTORS)) factor values, damped like the score, for learning."""
         batch = vacancy_batch(self.ctx, [self._as_vacancy(vacancy)])

@@ -65,11 +65,9 @@ def _rank_skills(ctx: Context, cands: RowStore, vacancy: Batch) -> np.ndarray:
     concept_weights = _dense_vector(ctx.n_concepts, sparse_row(vacancy, "concepts"))
     points = cands.sparse["concepts"].csr(ctx.n_concepts) @ concept_weights
     free_ids, free_weights = sparse_row(vacancy, "free")
-    if len(free_ids):
-        cosines = (ctx.cand_free.matrix() @ ctx.vac_free.matrix()[free_ids].T).toarray()
-        strengths = ramp(cosines, TEXT_LOW, TEXT_HIGH)
-        for column, weight in enumerate(free_weights):
-            points += weight * cands.sparse["free"].row_max(strengths[:, column])
+    for free_id, weight in zip(free_ids, free_weights, strict=True):
+        cosines = ctx.cand_free.cosine_to(ctx.vac_free, [free_id])
+        points += weight * cands.sparse["free"].row_max(ramp(cosines, TEXT_LOW, TEXT_HIGH))
     return (points / total_weight).astype(np.float32)
 
 
@@ -77,7 +75,7 @@ def _rank_title(ctx: Context, cands: RowStore, vacancy: Batch) -> np.ndarray:
     title_ids, _ = sparse_row(vacancy, "titles")
     if len(title_ids) == 0 or cands.n_rows == 0:
         return np.zeros(cands.n_rows, dtype=np.float32)
-    cosines = ctx.cand_titles.best_cosine(ctx.vac_titles.matrix()[title_ids])
+    cosines = ctx.cand_titles.cosine_to(ctx.vac_titles, title_ids)
     per_string = ramp(cosines, TITLE_LOW, TITLE_HIGH)
     desired = cands.sparse["desired"].row_max(per_string)
     previous = cands.sparse["previous"].row_max(per_string) * PREVIOUS_TITLE_FACTOR
@@ -114,11 +112,14 @@ def _recommend_skills(ctx: Context, vacs: RowStore, candidate: Batch) -> np.ndar
 
 def vacancy_string_strengths(ctx: Context, candidate: Batch) -> np.ndarray:
     """How well the candidate covers each free-text vacancy skill (0..1)."""
-    free_ids, certainty = sparse_row(candidate, "free")
+    free_ids, certainties = sparse_row(candidate, "free")
     if len(free_ids) == 0 or len(ctx.vac_free) == 0:
         return np.zeros(len(ctx.vac_free), dtype=np.float32)
-    cosines = (ctx.vac_free.matrix() @ ctx.cand_free.matrix()[free_ids].T).toarray()
-    return (ramp(cosines, TEXT_LOW, TEXT_HIGH) * certainty).max(axis=1)
+    best = np.zeros(len(ctx.vac_free), dtype=np.float32)
+    for free_id, certainty in zip(free_ids, certainties, strict=True):
+        cosines = ctx.vac_free.cosine_to(ctx.cand_free, [free_id])
+        np.maximum(best, certainty * ramp(cosines, TEXT_LOW, TEXT_HIGH), out=best)
+    return best
 
 
 def _recommend_title(ctx: Context, vacs: RowStore, candidate: Batch) -> np.ndarray:
@@ -126,8 +127,7 @@ def _recommend_title(ctx: Context, vacs: RowStore, candidate: Batch) -> np.ndarr
     previous_ids, _ = sparse_row(candidate, "previous")
     if vacs.n_rows == 0 or len(desired_ids) + len(previous_ids) == 0:
         return np.zeros(vacs.n_rows, dtype=np.float32)
-    matrix = ctx.cand_titles.matrix()
-    desired = ramp(ctx.vac_titles.best_cosine(matrix[desired_ids]), TITLE_LOW, TITLE_HIGH)
-    previous = ramp(ctx.vac_titles.best_cosine(matrix[previous_ids]), TITLE_LOW, TITLE_HIGH)
+    desired = ramp(ctx.vac_titles.cosine_to(ctx.cand_titles, desired_ids), TITLE_LOW, TITLE_HIGH)
+    previous = ramp(ctx.vac_titles.cosine_to(ctx.cand_titles, previous_ids), TITLE_LOW, TITLE_HIGH)
     per_string = np.maximum(desired, previous * PREVIOUS_TITLE_FACTOR)
     return vacs.sparse["titles"].row_max(per_string)

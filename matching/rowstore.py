@@ -106,6 +106,10 @@ class RowStore:
         self.alive.extend(np.ones(len(rows), dtype=bool))
         self.row_of = {item_id: r for r, item_id in enumerate(self.ids)}
 
+    def warm(self) -> None:
+        for matrix in self.sparse.values():
+            matrix.warm()
+
     def col(self, name: str) -> np.ndarray:
         return self.dense[name].values
 

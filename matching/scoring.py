@@ -46,48 +46,51 @@ def weights_dict(vector: np.ndarray) -> dict[str, float]:
     return {f: round(float(w), 4) for f, w in zip(FACTORS, vector, strict=True)}
 
 
+_F32 = np.float32
+
+
 def experience_score(years, min_years):
-    years = np.asarray(years, dtype=np.float32)
-    min_years = np.asarray(min_years, dtype=np.float32)
-    no_requirement = np.isnan(min_years) | (min_years <= 0)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        ratio = np.clip(years / np.where(no_requirement, 1.0, min_years), 0.0, 1.0)
-    met = np.where(no_requirement, 1.0, ratio)
-    return np.where(np.isnan(years), 0.0, met).astype(np.float32)
+    years = np.asarray(years, dtype=_F32)
+    min_years = np.asarray(min_years, dtype=_F32)
+    no_requirement = ~(min_years > 0)  # NaN (unknown) or 0: nothing required
+    ratio = np.minimum(years / np.where(no_requirement, _F32(1), min_years), _F32(1))
+    met = np.where(no_requirement, _F32(1), ratio)
+    return np.where(np.isnan(years), _F32(0), met)
 
 
 def region_score(c_region, c_city, relocate, v_region, v_city):
-    same_city = (np.asarray(c_city) >= 0) & (c_city == v_city)
-    same_region = (np.asarray(c_region) >= 0) & (c_region == v_region)
     located = (np.asarray(v_region) >= 0) | (np.asarray(v_city) >= 0)
-    moves = np.asarray(relocate, dtype=bool) & located
-    score = np.where(same_region, SAME_REGION, np.where(moves, WILL_RELOCATE, 0.0))
-    return np.where(same_city, SAME_CITY, score).astype(np.float32)
+    score = (np.asarray(relocate) & located) * _F32(WILL_RELOCATE)
+    same_region = (c_region == v_region) & (np.asarray(c_region) >= 0) & (np.asarray(v_region) >= 0)
+    score = np.where(same_region, _F32(SAME_REGION), score)
+    same_city = (c_city == v_city) & (np.asarray(c_city) >= 0) & (np.asarray(v_city) >= 0)
+    return np.where(same_city, _F32(SAME_CITY), score).astype(_F32, copy=False)
 
 
 def schedule_score(c_schedules, v_schedule):
-    v_schedule = np.asarray(v_schedule, dtype=np.int64)
-    bit = np.left_shift(1, np.maximum(v_schedule - 1, 0))
-    fits = (np.asarray(c_schedules, dtype=np.int64) & bit) != 0
-    return np.where(v_schedule > 0, fits, False).astype(np.float32)
+    v_schedule = np.asarray(v_schedule, dtype=np.uint8)
+    bit = np.left_shift(np.uint8(1), np.maximum(v_schedule, 1) - np.uint8(1))
+    fits = (np.asarray(c_schedules, dtype=np.uint8) & bit) != 0
+    return (fits & (v_schedule > 0)).astype(_F32)
 
 
 def salary_score(expectation, top):
-    expectation = np.asarray(expectation, dtype=np.float32)
-    top = np.asarray(top, dtype=np.float32)
-    valid = ~np.isnan(expectation) & ~np.isnan(top) & (top > 0)
-    safe_top = np.where(valid, top, 1.0)
-    over = (np.where(valid, expectation, 0.0) - safe_top) / (SALARY_TOLERANCE * safe_top)
-    return np.where(valid, np.clip(1.0 - over, 0.0, 1.0), 0.0).astype(np.float32)
+    expectation = np.asarray(expectation, dtype=_F32)
+    top = np.asarray(top, dtype=_F32)
+    valid = ~np.isnan(expectation) & (top > 0)  # NaN top compares False
+    safe_top = np.where(top > 0, top, _F32(1))
+    over = (expectation - safe_top) / (_F32(SALARY_TOLERANCE) * safe_top)
+    return np.where(valid, np.clip(_F32(1) - over, _F32(0), _F32(1)), _F32(0))
 
 
 def language_score(c_languages, v_languages):
     c_languages = np.asarray(c_languages, dtype=np.uint64)
     v_languages = np.asarray(v_languages, dtype=np.uint64)
-    required = np.bitwise_count(v_languages).astype(np.float32)
-    spoken = np.bitwise_count(c_languages & v_languages).astype(np.float32)
-    share = np.where(required > 0, spoken / np.maximum(required, 1.0), 1.0)
-    return np.where(c_languages == 0, 0.0, share).astype(np.float32)
+    required = np.bitwise_count(v_languages)
+    spoken = np.bitwise_count(c_languages & v_languages)
+    share = spoken.astype(_F32) / np.maximum(required, 1).astype(_F32)
+    share = np.where(required > 0, share, _F32(1))
+    return np.where(c_languages == 0, _F32(0), share)
 
 
 def damping(incomplete) -> np.ndarray:

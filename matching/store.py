@@ -10,6 +10,10 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
+# Rows appended after the column-major copy was built are scanned directly
+# until there are this many (or 5% of all rows); then the copy is rebuilt.
+_MAX_TAIL_ROWS = 4096
+
 
 def _grown(array: np.ndarray, needed: int, fill: float | int = 0) -> np.ndarray:
     """Same array, or a copy with room for ``needed`` items (doubling)."""
@@ -47,6 +51,20 @@ class Column:
         return kept
 
 
+def _csc_entries(csc: sp.csc_matrix, cols: np.ndarray, weights: np.ndarray):
+    """Rows and weighted values of all entries in ``cols`` of a CSC matrix."""
+    starts = csc.indptr[cols]
+    lengths = csc.indptr[cols + 1] - starts
+    total = int(lengths.sum())
+    if total == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+    # Positions of every entry: a run of consecutive offsets per column.
+    run_starts = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
+    positions = run_starts + np.arange(total)
+    values = csc.data[positions] * np.repeat(weights, lengths)
+    return csc.indices[positions].astype(np.int64), values.astype(np.float32, copy=False)
+
+
 class GrowingCSR:
     """A CSR matrix that rows can be appended to in amortised O(row)."""
 
@@ -56,6 +74,7 @@ class GrowingCSR:
         self.indices = Column(np.int32)
         self.data = Column(np.float32)
         self._cache: tuple[tuple[int, int, int], sp.csr_matrix] | None = None
+        self._csc: sp.csc_matrix | None = None
 
     @property
     def n_rows(self) -> int:
@@ -89,21 +108,63 @@ class GrowingCSR:
             self._cache = (key, matrix)
         return self._cache[1]
 
-    def row_max(self, column_values: np.ndarray) -> np.ndarray:
-        """Per row: max over stored entries of ``data * column_values[col]``.
-
-        Rows with no entries get 0. This is an exact "best match" in one
-        vectorised pass, where a sparse product would sum the matches.
-        """
+    def _column_major(self) -> sp.csc_matrix:
+        """CSC of the first rows, rebuilt only when the uncovered tail grows large."""
         n_rows = self.n_rows
-        out = np.zeros(n_rows, dtype=np.float32)
-        if self.data.size == 0 or n_rows == 0:
-            return out
-        products = self.data.values * column_values[self.indices.values]
-        starts = self.indptr.values[:-1]
-        non_empty = self.indptr.values[1:] > starts
-        out[non_empty] = np.maximum.reduceat(products, starts[non_empty])
+        tail = n_rows - (self._csc.shape[0] if self._csc is not None else 0)
+        if self._csc is None or tail > max(_MAX_TAIL_ROWS, n_rows // 20):
+            n_cols = int(self.indices.values.max(initial=-1)) + 1
+            self._csc = self.csr(n_cols).tocsc()
+        return self._csc
+
+    def warm(self) -> None:
+        """Build the column-major copy now rather than on the first query."""
+        if self.n_rows:
+            self._column_major()
+
+    def column_entries(self, cols: np.ndarray, weights: np.ndarray):
+        """(row, data * weight) for every stored entry in the given columns.
+
+        Cost is proportional to the entries of those columns, not to the
+        matrix: this is what keeps a query over 100,000 rows cheap.
+        """
+        cols = np.asarray(cols, dtype=np.int64)
+        weights = np.asarray(weights, dtype=np.float32)
+        csc = self._column_major()
+        inside = cols < csc.shape[1]
+        rows, values = _csc_entries(csc, cols[inside], weights[inside])
+        covered = csc.shape[0]
+        if covered == self.n_rows:
+            return rows, values
+        # Rows appended since the CSC was built: scan them directly.
+        start = int(self.indptr.values[covered])
+        tail_indices = self.indices.values[start:]
+        size = max(int(cols.max(initial=-1)), int(tail_indices.max(initial=-1))) + 1
+        lookup = np.zeros(size, dtype=np.float32)
+        lookup[cols] = weights
+        tail_values = self.data.values[start:] * lookup[tail_indices]
+        row_lengths = np.diff(self.indptr.values[covered:])
+        tail_rows = np.repeat(np.arange(covered, self.n_rows), row_lengths)
+        hit = tail_values != 0
+        return np.concatenate([rows, tail_rows[hit]]), np.concatenate([values, tail_values[hit]])
+
+    def row_max(self, column_values: np.ndarray) -> np.ndarray:
+        """Per row: max over its entries of ``data * column_values[col]`` (0 if none).
+
+        An exact "best match" (a sparse product would sum the matches);
+        only columns with a positive value are visited.
+        """
+        out = np.zeros(self.n_rows, dtype=np.float32)
+        cols = np.flatnonzero(column_values > 0)
+        if len(cols) and self.n_rows:
+            rows, values = self.column_entries(cols, column_values[cols])
+            np.maximum.at(out, rows, values)
         return out
+
+    def row_sum(self, cols: np.ndarray, weights: np.ndarray) -> np.ndarray:
+        """Per row: sum of ``data * weight`` over the given columns (a sparse dot)."""
+        rows, values = self.column_entries(cols, weights)
+        return np.bincount(rows, weights=values, minlength=self.n_rows).astype(np.float32)
 
     def take(self, rows: np.ndarray) -> GrowingCSR:
         kept = GrowingCSR()

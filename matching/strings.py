@@ -50,24 +50,45 @@ class StringTable:
                 self.keys.append(key)
         return [self._ids[k] for k in keys]
 
-    def vectors(self, keys: Sequence[str]) -> sp.csr_matrix:
-        """Rows for ``keys`` (known ones reuse the stored vector)."""
-        if keys and all(k in self._ids for k in keys):
-            return self.matrix()[[self._ids[k] for k in keys]]
-        return self._encoder.encode(list(keys))
+    def warm(self) -> None:
+        self._vectors.warm()
+
+    def id_of(self, key: str) -> int | None:
+        return self._ids.get(key)
 
     def matrix(self) -> sp.csr_matrix:
         return self._vectors.csr(self._encoder.n_features)
 
-    def best_cosine(self, queries: sp.csr_matrix, factors: Sequence[float] | None = None) -> np.ndarray:
-        """Per stored string: max over queries of ``factor * cosine``."""
-        out = np.zeros(len(self), dtype=np.float32)
-        if queries.shape[0] == 0 or len(self) == 0:
-            return out
-        cosines = (self.matrix() @ queries.T).toarray()
-        if factors is not None:
-            cosines *= np.asarray(factors, dtype=np.float32)
-        return cosines.max(axis=1).astype(np.float32, copy=False)
+    def row(self, string_id: int) -> tuple[np.ndarray, np.ndarray]:
+        """Sparse n-gram vector of one stored string: (features, weights)."""
+        return self._vectors.row(string_id)
+
+    def cosine_to(
+        self, source: StringTable, ids: Sequence[int], factors: Sequence[float] | None = None
+    ) -> np.ndarray:
+        """Per string here: max over ``source`` strings ``ids`` of factor * cosine.
+
+        Visits only strings sharing an n-gram with a query (inverted lists),
+        so the cost does not grow with the number of profiles.
+        """
+        best = np.zeros(len(self), dtype=np.float32)
+        factors = [1.0] * len(ids) if factors is None else factors
+        for string_id, factor in zip(ids, factors, strict=True):
+            features, weights = source.row(int(string_id))
+            if len(features) and len(self):
+                np.maximum(best, factor * self._vectors.row_sum(features, weights), out=best)
+        return best
+
+
+def pair_cosine(a: StringTable, a_key: str, b: StringTable, b_key: str) -> float:
+    """Cosine between a string of table ``a`` and one of table ``b`` (0 if unknown)."""
+    a_id, b_id = a.id_of(a_key), b.id_of(b_key)
+    if a_id is None or b_id is None:
+        return 0.0
+    (a_features, a_weights), (b_features, b_weights) = a.row(a_id), b.row(b_id)
+    _, in_a, in_b = np.intersect1d(a_features, b_features, assume_unique=True,
+                                   return_indices=True)
+    return float(np.dot(a_weights[in_a], b_weights[in_b]))
 
 
 @dataclass(frozen=True)

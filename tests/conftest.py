@@ -58,7 +58,9 @@ def app(database_url, tmp_path_factory):
         upgrade()
         load_reference_data()
         _db.session.commit()
-    return app
+    yield app
+    with app.app_context():
+        _db.engine.dispose()  # close pooled connections before the interpreter does
 
 
 def _empty_feature_tables() -> None:

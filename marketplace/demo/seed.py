@@ -27,7 +27,7 @@ from marketplace.employers.models import (
 )
 from marketplace.extensions import db
 from marketplace.identifiers import check_digit
-from marketplace.reference.models import Occupation, Region, Sector, Skill
+from marketplace.reference.models import Occupation, Region, Sector, Skill, skill_occupation
 
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - public demo accounts, printed by make run
 VACANCIES_PER_ORGANISATION = (7, 7, 6)
@@ -73,8 +73,9 @@ def _occupations_in(sector_codes) -> list[Occupation]:
 
 
 def _skills_for(occupation: Occupation) -> list[Skill]:
-    return sorted((s for s in db.session.scalars(select(Skill))
-                   if occupation in s.occupations), key=lambda s: s.code)
+    return list(db.session.scalars(
+        select(Skill).join(skill_occupation)
+        .where(skill_occupation.c.occupation_id == occupation.id).order_by(Skill.code)))
 
 
 def seed_staff(password_hash) -> list[tuple[str, str]]:
@@ -161,7 +162,8 @@ def seed_candidates(rng, password_hash) -> list[tuple[str, str]]:
             desired_title=occupation.name_kk if n % 3 == 0 else occupation.name_ru,
             summary=rng.choice(summaries), experience_years=rng.randint(0, 15),
             discoverable=n % 10 != 0)
-        for skill in rng.sample(_skills_for(occupation), k=min(4, len(_skills_for(occupation)))):
+        skills = _skills_for(occupation)
+        for skill in rng.sample(skills, k=min(4, len(skills))):
             profile.skills.append(CandidateSkill(skill=skill, level=rng.randint(2, 5),
                                                  years=rng.randint(0, 8)))
         db.session.add(profile)
