@@ -63,6 +63,30 @@ def seed_demo_command():
         click.echo(f"  {role:<10} {login}")
 
 
+@click.command("matching-train")
+@click.option("--min-outcomes", type=int, default=None,
+              help="Fewest recorded outcomes to train on (default: MATCHING_MIN_OUTCOMES).")
+@with_appcontext
+def matching_train_command(min_outcomes):
+    """Fit the score weights on recorded hires and rejections; adopt them only if better."""
+    from flask import current_app
+
+    from marketplace.matches.services import train_weights
+
+    minimum = min_outcomes or current_app.config["MATCHING_MIN_OUTCOMES"]
+    run = train_weights(min_examples=minimum)
+    db.session.commit()
+    click.echo(f"Outcomes: {run.examples} (minimum {minimum}).")
+    if run.current_ndcg is None:
+        click.echo(f"Not trained ({run.reason}); the current weights stay.")
+        return
+    click.echo(f"NDCG@10 on held-out outcomes: current {run.current_ndcg:.4f}, "
+               f"new {run.new_ndcg:.4f}.")
+    click.echo("New weights adopted." if run.adopted else "Current weights kept (new not better).")
+    click.echo("Weights: " + ", ".join(f"{k} {v:.1f}" for k, v in run.weights.items()))
+
+
 def register(app: Flask) -> None:
-    for command in (load_reference_command, create_user_command, seed_demo_command):
+    for command in (load_reference_command, create_user_command, seed_demo_command,
+                    matching_train_command):
         app.cli.add_command(command)

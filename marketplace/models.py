@@ -9,10 +9,11 @@ from marketplace.employers.models import (
     Vacancy,
     VacancySkill,
 )
+from marketplace.matches.models import MatchChange, MatchingWeights, MatchOutcome
 from marketplace.reference.models import City, Occupation, Region, Sector, Skill, SkillSynonym
 
 __all__ = [
     "AuditEvent", "CandidateProfile", "CandidateSkill", "City", "EmployerOrganisation",
-    "Occupation", "OrganisationMember", "Region", "Sector", "Skill", "SkillSynonym", "User",
-    "Vacancy", "VacancySkill",
+    "MatchChange", "MatchOutcome", "MatchingWeights", "Occupation", "OrganisationMember",
+    "Region", "Sector", "Skill", "SkillSynonym", "User", "Vacancy", "VacancySkill",
 ]

@@ -15,3 +15,8 @@ def is_safe_path(target: str | None) -> bool:
 def redirect_back(default_endpoint: str, **values):
     target = request.values.get("next")
     return redirect(target if is_safe_path(target) else url_for(default_endpoint, **values))
+
+
+def page_number() -> int:
+    """?page=N as a positive integer; anything else is page 1."""
+    return max(1, min(request.args.get("page", 1, type=int) or 1, 10_000))

@@ -81,6 +81,8 @@ def register_template_helpers(app: Flask) -> None:
             "format_date": format_date,
             "status_label": lambda value: STATUS_LABELS.get(value, value),
             "role_label": lambda value: ROLE_LABELS.get(value, value),
+            "factor_label": lambda value: FACTOR_LABELS.get(value, value),
+            "schedule_label": lambda value: SCHEDULE_LABELS.get(value, value),
         }
 
 
@@ -88,6 +90,15 @@ STATUS_LABELS = {
     "draft": _l("Draft"), "open": _l("Open"), "closed": _l("Closed"), "filled": _l("Filled"),
     "pending": _l("Waiting for verification"), "verified": _l("Verified"),
     "rejected": _l("Rejected"),
+}
+FACTOR_LABELS = {
+    "skills": _l("Skills"), "title": _l("Desired job"), "experience": _l("Experience"),
+    "region": _l("Place"), "schedule": _l("Schedule"), "salary": _l("Salary"),
+    "language": _l("Languages"),
+}
+SCHEDULE_LABELS = {
+    "day": _l("Day shift"), "shifts": _l("Shifts"), "night": _l("Night shift"),
+    "rotational": _l("Rotational (vakhta)"),
 }
 ROLE_LABELS = {
     "candidate": _l("Candidate"), "employer": _l("Employer"), "staff": _l("Job-centre staff"),

@@ -12,6 +12,7 @@ from sqlalchemy import create_engine, text
 from marketplace import create_app
 from marketplace.extensions import db as _db
 from marketplace.extensions import limiter
+from marketplace.matches.index import forget_index
 
 REFERENCE_TABLES = {"region", "city", "sector", "occupation", "skill", "skill_synonym",
                     "skill_occupation"}
@@ -78,6 +79,7 @@ def _isolated(request, app):
         _db.session.rollback()
         _empty_feature_tables()
         limiter.reset()
+        forget_index()
     outbox = app.config["MAIL_OUTBOX_DIR"]
     for name in os.listdir(outbox):
         os.remove(os.path.join(outbox, name))

@@ -11,8 +11,10 @@ from marketplace.errors import DomainError
 from marketplace.extensions import db
 from marketplace.forms import choices
 from marketplace.i18n import current_language
+from marketplace.matches import services as match_services
 from marketplace.reference.models import City, Region
 from marketplace.reference.services import city_choices, region_choices, skill_names
+from marketplace.urls import page_number
 
 bp = Blueprint("candidates", __name__, url_prefix="/candidate")
 
@@ -91,3 +93,13 @@ def remove_skill(skill_id):
     db.session.commit()
     flash(_("Skill removed."), "success")
     return redirect(url_for("candidates.home"))
+
+
+@bp.route("/recommendations")
+@role_required(Role.CANDIDATE)
+def recommendations():
+    profile = _own_profile()
+    result = match_services.recommendations(profile, page=page_number())
+    explanations = [e for _, _, e in result.page.items] + [{"skill_gap": result.skill_gap}]
+    return render_template("candidates/recommendations.html", result=result,
+                           labels=match_services.skill_labels(explanations))

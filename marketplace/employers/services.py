@@ -42,3 +42,13 @@ def organisations_of(user: User) -> list[EmployerOrganisation]:
         .where(OrganisationMember.user_id == user.id)
         .order_by(EmployerOrganisation.name)
     ))
+
+
+def vacancy_of_member(user: User, vacancy_id: int):
+    """The vacancy if `user` belongs to its organisation, else None (the view answers 404)."""
+    from marketplace.employers.models import Vacancy
+
+    return db.session.scalar(
+        select(Vacancy).join(OrganisationMember,
+                             OrganisationMember.organisation_id == Vacancy.organisation_id)
+        .where(Vacancy.id == vacancy_id, OrganisationMember.user_id == user.id))

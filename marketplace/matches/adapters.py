@@ -1,0 +1,89 @@
+"""Database rows → the matching engine's own types (matching imports nothing from here)."""
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+import matching
+from marketplace.candidates.models import CandidateProfile, CandidateSkill
+from marketplace.employers.models import (
+    EmployerOrganisation,
+    Vacancy,
+    VacancySkill,
+    VacancyStatus,
+    VerificationStatus,
+)
+from marketplace.extensions import db
+from marketplace.reference.models import Skill
+
+LANGS = ("kk", "ru", "en")
+
+
+def taxonomy() -> matching.Taxonomy:
+    """Each skill is one concept named in all three languages plus its synonyms."""
+    skills = db.session.scalars(select(Skill).options(selectinload(Skill.synonyms)))
+    return matching.Taxonomy(tuple(
+        matching.SkillConcept(skill.code, tuple(dict.fromkeys(
+            [skill.name_kk, skill.name_ru, skill.name_en, *(s.name for s in skill.synonyms)])))
+        for skill in skills))
+
+
+def _occupation_names(occupation) -> tuple[str, ...]:
+    return tuple(occupation.name_in(lang) for lang in LANGS) if occupation else ()
+
+
+def to_candidate(profile: CandidateProfile) -> matching.Candidate:
+    """Only job-relevant fields: no name, IIN, age or any protected attribute reaches the engine."""
+    return matching.Candidate(
+        id=profile.id,
+        title=profile.desired_title or "",
+        desired_titles=_occupation_names(profile.desired_occupation),
+        summary=profile.summary or "",
+        skills=tuple(_candidate_skill(entry) for entry in profile.skills),
+        region=profile.region.code if profile.region else None,
+        city=profile.city.code if profile.city else None,
+        experience_years=profile.experience_years,
+    )
+
+
+def _candidate_skill(entry: CandidateSkill) -> matching.CandidateSkill:
+    if entry.skill is not None:
+        # The code doubles as the display key: the page shows it in the reader's language.
+        return matching.CandidateSkill(name=entry.skill.code, skill_id=entry.skill.code,
+                                       years=entry.years)
+    return matching.CandidateSkill(name=entry.free_text or "", years=entry.years)
+
+
+def to_vacancy(vacancy: Vacancy) -> matching.Vacancy:
+    occupation = vacancy.occupation
+    return matching.Vacancy(
+        id=vacancy.id,
+        title=vacancy.title,
+        occupation=occupation.code if occupation else None,
+        sector=occupation.sector.code if occupation and occupation.sector else None,
+        description=vacancy.description or "",
+        required_skills=tuple(vs.skill.code for vs in vacancy.skills if vs.required),
+        optional_skills=tuple(vs.skill.code for vs in vacancy.skills if not vs.required),
+        region=vacancy.region.code if vacancy.region else None,
+        city=vacancy.city.code if vacancy.city else None,
+        schedule=vacancy.schedule.value if vacancy.schedule else None,
+        salary_min=float(vacancy.salary_min) if vacancy.salary_min is not None else None,
+        salary_max=float(vacancy.salary_max) if vacancy.salary_max is not None else None,
+    )
+
+
+def is_public(vacancy: Vacancy) -> bool:
+    """Open vacancies of verified organisations are the ones candidates may be shown."""
+    return (vacancy.status is VacancyStatus.OPEN
+            and vacancy.organisation.status is VerificationStatus.VERIFIED)
+
+
+def public_vacancies_query():
+    return (select(Vacancy).join(EmployerOrganisation)
+            .where(Vacancy.status == VacancyStatus.OPEN,
+                   EmployerOrganisation.status == VerificationStatus.VERIFIED)
+            .options(selectinload(Vacancy.skills).selectinload(VacancySkill.skill)))
+
+
+def discoverable_candidates_query():
+    return (select(CandidateProfile).where(CandidateProfile.discoverable.is_(True))
+            .options(selectinload(CandidateProfile.skills).selectinload(CandidateSkill.skill)))

@@ -1,0 +1,218 @@
+"""The web side of matching: the change log, the per-process index, the two ranked pages and
+training weights from outcomes."""
+
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import func, select
+
+from marketplace import create_app
+from marketplace.candidates.models import CandidateProfile, CandidateSkill
+from marketplace.employers.models import (
+    EmployerOrganisation,
+    OrganisationMember,
+    Schedule,
+    Vacancy,
+    VacancySkill,
+    VacancyStatus,
+    VerificationStatus,
+)
+from marketplace.extensions import db
+from marketplace.matches.index import current_index, forget_index
+from marketplace.matches.models import MatchChange, MatchingWeights, MatchOutcome, Outcome
+from marketplace.reference.models import Region, Skill
+
+
+@pytest.fixture
+def skill_codes(app):
+    """Three real taxonomy skills of one occupation, for a realistic vacancy."""
+    with app.app_context():
+        skill = db.session.scalar(select(Skill).where(Skill.occupations.any())
+                                  .order_by(Skill.code))
+        occupation = skill.occupations[0]
+        codes = db.session.scalars(select(Skill.code).where(Skill.occupations.contains(
+            occupation)).order_by(Skill.code)).all()
+        assert len(codes) >= 3
+        return codes[:3]
+
+
+def _skill(code):
+    return db.session.scalar(select(Skill).where(Skill.code == code))
+
+
+def make_candidate(app, make_user, skills, *, discoverable=True, title="Сварщик"):
+    user = make_user("candidate", full_name="Жасырын Есім")
+    with app.app_context():
+        profile = db.session.scalar(select(CandidateProfile).where(
+            CandidateProfile.user_id == user.id))
+        profile.discoverable = discoverable
+        profile.desired_title = title
+        profile.experience_years = 5
+        skill_rows = [_skill(code) for code in skills]
+        profile.skills = [CandidateSkill(skill=s, level=4) for s in skill_rows]
+        db.session.commit()
+        return user, profile.id
+
+
+def make_vacancy(app, employer, skills, *, status=VacancyStatus.OPEN,
+                 org_status=VerificationStatus.VERIFIED, title="Сварщик"):
+    with app.app_context():
+        org = db.session.scalar(select(EmployerOrganisation).join(OrganisationMember)
+                                .where(OrganisationMember.user_id == employer.id))
+        org.status = org_status
+        region = db.session.scalar(select(Region).where(Region.code == "KZ-AST"))
+        skill_rows = [_skill(code) for code in skills]
+        vacancy = Vacancy(organisation=org, title=title, status=status, schedule=Schedule.DAY,
+                          region=region, salary_min=Decimal("200000"),
+                          salary_max=Decimal("250000"),
+                          skills=[VacancySkill(skill=s, required=True) for s in skill_rows])
+        db.session.add(vacancy)
+        db.session.commit()
+        return vacancy.id
+
+
+def test_committed_changes_are_logged_and_rolled_back_ones_are_not(app, make_user, skill_codes):
+    _, profile_id = make_candidate(app, make_user, skill_codes)
+    with app.app_context():
+        logged = set(db.session.execute(select(MatchChange.entity, MatchChange.entity_id)).all())
+        assert ("candidate", profile_id) in logged
+        before = db.session.scalar(select(func.count(MatchChange.id)))
+        db.session.get(CandidateProfile, profile_id).summary = "изменено"
+        db.session.flush()
+        db.session.rollback()
+        assert db.session.scalar(select(func.count(MatchChange.id))) == before
+
+
+def test_employer_sees_discoverable_candidates_ranked_and_anonymised(
+        app, client, make_user, login, skill_codes):
+    employer = make_user("employer")
+    vacancy_id = make_vacancy(app, employer, skill_codes)
+    strong, strong_id = make_candidate(app, make_user, skill_codes)
+    weak, weak_id = make_candidate(app, make_user, skill_codes[:1], title="")
+    hidden, hidden_id = make_candidate(app, make_user, skill_codes, discoverable=False)
+    login(employer)
+    page = client.get(f"/employer/vacancies/{vacancy_id}/candidates").get_data(as_text=True)
+    assert f"Candidate no. {strong_id}" in page and f"Candidate no. {weak_id}" in page
+    assert page.index(f"Candidate no. {strong_id}") < page.index(f"Candidate no. {weak_id}")
+    assert f"Candidate no. {hidden_id}" not in page, "no consent, not shown"
+    assert strong.login not in page and "Жасырын Есім" not in page, "no names or phones"
+    assert "Required skills present:" in page and "Required skills missing:" in page
+    assert "How the score is made up" in page
+
+
+def test_another_organisations_vacancy_is_a_404(app, client, make_user, login, skill_codes):
+    owner, outsider = make_user("employer"), make_user("employer")
+    vacancy_id = make_vacancy(app, owner, skill_codes)
+    login(outsider)
+    assert client.get(f"/employer/vacancies/{vacancy_id}/candidates").status_code == 404
+
+
+def test_revoking_consent_removes_the_candidate_from_rankings(
+        app, client, make_user, login, skill_codes):
+    employer = make_user("employer")
+    vacancy_id = make_vacancy(app, employer, skill_codes)
+    candidate, profile_id = make_candidate(app, make_user, skill_codes)
+    login(employer)
+    url = f"/employer/vacancies/{vacancy_id}/candidates"
+    assert f"Candidate no. {profile_id}" in client.get(url).get_data(as_text=True)
+    with app.app_context():
+        db.session.get(CandidateProfile, profile_id).discoverable = False
+        db.session.commit()
+    assert f"Candidate no. {profile_id}" not in client.get(url).get_data(as_text=True)
+
+
+def test_candidate_gets_public_vacancies_with_reasons_in_kazakh(
+        app, client, make_user, login, skill_codes):
+    employer, unverified = make_user("employer"), make_user("employer")
+    open_id = make_vacancy(app, employer, skill_codes, title="Дәнекерлеуші")
+    make_vacancy(app, employer, skill_codes, status=VacancyStatus.DRAFT, title="Черновик")
+    make_vacancy(app, unverified, skill_codes, org_status=VerificationStatus.PENDING,
+                 title="Непроверенная")
+    candidate, _ = make_candidate(app, make_user, skill_codes[:2], discoverable=False)
+    login(candidate)
+    page = client.get("/candidate/recommendations",
+                      headers={"Accept-Language": "kk"}).get_data(as_text=True)
+    assert "Дәнекерлеуші" in page and f'id="vac-{open_id}"' in page
+    assert "Черновик" not in page and "Непроверенная" not in page
+    with app.app_context():
+        missing = _skill(skill_codes[2])
+        assert missing.name_kk in page, "missing skill named in Kazakh"
+
+
+def test_skill_gap_advice_names_the_skill_that_opens_vacancies(
+        app, client, make_user, login, skill_codes):
+    employer = make_user("employer")
+    make_vacancy(app, employer, skill_codes)
+    make_vacancy(app, employer, skill_codes, title="Второй")
+    candidate, _ = make_candidate(app, make_user, skill_codes[:2])
+    login(candidate)
+    page = client.get("/candidate/recommendations").get_data(as_text=True)
+    with app.app_context():
+        name = _skill(skill_codes[2]).name_en
+    assert f"Learn {name}:" in page and "2 more vacancies" in page
+
+
+def test_empty_profile_is_told_it_is_incomplete(client, make_user, login, app, skill_codes):
+    make_vacancy(app, make_user("employer"), skill_codes)
+    login(make_user("candidate"))
+    page = client.get("/candidate/recommendations").get_data(as_text=True)
+    assert "Your profile has little information" in page
+
+
+def test_a_second_worker_sees_the_same_changes(app, database_url, make_user, skill_codes):
+    """Two app objects stand for two gunicorn workers, each with its own index."""
+    employer = make_user("employer")
+    vacancy_id = make_vacancy(app, employer, skill_codes)
+    worker = create_app({"TESTING": True, "SECRET_KEY": "x",
+                         "SQLALCHEMY_DATABASE_URI": database_url})
+    try:
+        with worker.app_context():
+            assert current_index().rank_candidates(vacancy_id).total == 0
+        make_candidate(app, make_user, skill_codes)
+        with app.app_context():
+            assert current_index().rank_candidates(vacancy_id).total == 1
+        with worker.app_context():
+            assert current_index().rank_candidates(vacancy_id).total == 1, "replayed the log"
+            forget_index()
+    finally:
+        with worker.app_context():
+            db.engine.dispose()
+
+
+def _record_outcomes(app, make_user, skill_codes, count):
+    employer = make_user("employer")
+    vacancies = [make_vacancy(app, employer, skill_codes) for _ in range(count // 5)]
+    for n in range(count):
+        good = n % 2 == 0
+        _, profile_id = make_candidate(app, make_user, skill_codes if good else skill_codes[:1],
+                                       title="Сварщик" if good else "")
+        with app.app_context():
+            db.session.add(MatchOutcome(vacancy_id=vacancies[n % len(vacancies)],
+                                        candidate_id=profile_id,
+                                        outcome=Outcome.HIRED if good
+                                        else Outcome.REJECTED_AFTER_INTERVIEW))
+            db.session.commit()
+
+
+def test_training_refuses_with_too_few_outcomes(app, make_user, skill_codes):
+    _record_outcomes(app, make_user, skill_codes, 5)
+    result = app.test_cli_runner().invoke(args=["matching-train", "--min-outcomes", "50"])
+    assert result.exit_code == 0, result.output
+    assert "Outcomes: 5 (minimum 50)." in result.output
+    assert "Not trained (too_few_examples)" in result.output
+    with app.app_context():
+        run = db.session.scalar(select(MatchingWeights))
+        assert run.adopted is False
+
+
+def test_training_reports_ndcg_for_current_and_new_weights(app, make_user, skill_codes):
+    _record_outcomes(app, make_user, skill_codes, 40)
+    result = app.test_cli_runner().invoke(args=["matching-train", "--min-outcomes", "20"])
+    assert result.exit_code == 0, result.output
+    assert "NDCG@10 on held-out outcomes: current" in result.output
+    with app.app_context():
+        run = db.session.scalar(select(MatchingWeights))
+        assert run.current_ndcg is not None and run.new_ndcg is not None
+        assert run.adopted == (run.new_ndcg > run.current_ndcg)
+        if run.adopted:
+            assert current_index().weights == pytest.approx(run.weights)
