@@ -43,7 +43,7 @@ translations: $(MO_FILES)
 # After adding or changing user-facing strings: refresh the catalogue and the .po files.
 extract-messages: $(VENV)/.run-deps
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o $(TRANSLATIONS)/messages.pot --no-location --sort-output .
-	$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --no-fuzzy-matching
+	$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --no-fuzzy-matching --ignore-obsolete
 
 bench: $(VENV)/.run-deps
 	$(BIN)/python -m matching bench

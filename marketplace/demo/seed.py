@@ -143,13 +143,29 @@ def _candidate_name(rng) -> str:
     return f"{surname} {first}"
 
 
+def _wanted_occupations() -> list[Occupation]:
+    """Occupations the demo employers hire for, so most candidates find real matches."""
+    return list(db.session.scalars(
+        select(Occupation).join(Vacancy, Vacancy.occupation_id == Occupation.id)
+        .distinct().order_by(Occupation.code)))
+
+
+def _demo_skills(rng, occupation) -> list[Skill]:
+    """Mostly the occupation's core skills (the ones vacancies ask for), a few others."""
+    skills = _skills_for(occupation)
+    core, rest = skills[:5], skills[5:]
+    chosen = rng.sample(core, k=min(len(core), rng.randint(2, 4)))
+    return chosen + rng.sample(rest, k=min(len(rest), rng.randint(0, 2)))
+
+
 def seed_candidates(rng, password_hash) -> list[tuple[str, str]]:
     regions = [_by_code(Region, code) for _, _, code in content.STAFF]
-    occupations = _occupations_in({s for v in content.HIRING_SECTORS.values() for s in v})
+    wanted = _wanted_occupations()
+    others = _occupations_in({s for v in content.HIRING_SECTORS.values() for s in v})
     for n in range(1, CANDIDATE_COUNT + 1):
         phone = f"+7701{n:07d}"
         name = _candidate_name(rng)
-        occupation = rng.choice(occupations)
+        occupation = rng.choice(wanted if rng.random() < 0.8 else others)
         user = _user(Role.CANDIDATE, phone, name, password_hash=password_hash)
         if db.session.scalar(select(CandidateProfile.id).join(User)
                              .where(User.phone == phone)) is not None:
@@ -162,8 +178,7 @@ def seed_candidates(rng, password_hash) -> list[tuple[str, str]]:
             desired_title=occupation.name_kk if n % 3 == 0 else occupation.name_ru,
             summary=rng.choice(summaries), experience_years=rng.randint(0, 15),
             discoverable=n % 10 != 0)
-        skills = _skills_for(occupation)
-        for skill in rng.sample(skills, k=min(4, len(skills))):
+        for skill in _demo_skills(rng, occupation):
             profile.skills.append(CandidateSkill(skill=skill, level=rng.randint(2, 5),
                                                  years=rng.randint(0, 8)))
         db.session.add(profile)
