@@ -25,6 +25,18 @@ def _instance_secret_key(instance_path: Path) -> str:
     return key_file.read_text().strip()
 
 
+def _instance_data_key(instance_path: Path) -> str:
+    """Development only: a Fernet key kept beside the database it protects."""
+    from cryptography.fernet import Fernet
+
+    key_file = instance_path / "data_encryption_key"
+    if not key_file.exists():
+        instance_path.mkdir(parents=True, exist_ok=True)
+        key_file.write_bytes(Fernet.generate_key())
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
 def _sqlite_url(instance_path: Path) -> str:
     return f"sqlite:///{instance_path / 'marketplace.db'}"
 
@@ -45,12 +57,24 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
             )
         secret_key = _instance_secret_key(instance_path)
 
+    # Comma-separated Fernet keys: the first encrypts, all decrypt (so keys can be rotated).
+    data_keys = overrides.get("DATA_ENCRYPTION_KEYS") or env.get("DATA_ENCRYPTION_KEYS")
+    if not data_keys:
+        if production:
+            raise ConfigError(
+                "DATA_ENCRYPTION_KEYS is not set. In production export a Fernet key "
+                "(`python -c 'from cryptography.fernet import Fernet; "
+                "print(Fernet.generate_key().decode())'`); it encrypts conviction data."
+            )
+        data_keys = _instance_data_key(instance_path)
+
     redis_url = env.get("REDIS_URL") or None
     config = {
         "APP_ENV": app_env,
         "SECRET_KEY": secret_key,
         "SQLALCHEMY_DATABASE_URI": env.get("DATABASE_URL") or _sqlite_url(instance_path),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "DATA_ENCRYPTION_KEYS": data_keys,
         "REDIS_URL": redis_url,
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,

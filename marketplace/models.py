@@ -11,9 +11,11 @@ from marketplace.employers.models import (
 )
 from marketplace.matches.models import MatchChange, MatchingWeights, MatchOutcome
 from marketplace.reference.models import City, Occupation, Region, Sector, Skill, SkillSynonym
+from marketplace.restrictions.models import CandidateRestriction
 
 __all__ = [
-    "AuditEvent", "CandidateProfile", "CandidateSkill", "City", "EmployerOrganisation",
+    "AuditEvent", "CandidateProfile", "CandidateRestriction", "CandidateSkill", "City",
+    "EmployerOrganisation",
     "MatchChange", "MatchOutcome", "MatchingWeights", "Occupation", "OrganisationMember",
     "Region", "Sector", "Skill", "SkillSynonym", "User", "Vacancy", "VacancySkill",
 ]

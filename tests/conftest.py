@@ -7,12 +7,13 @@ TEST_DATABASE_URL selects PostgreSQL; SQLite in a temporary folder is the defaul
 import os
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, select, text
 
 from marketplace import create_app
 from marketplace.extensions import db as _db
 from marketplace.extensions import limiter
 from marketplace.matches.index import forget_index
+from marketplace.reference.models import Skill
 
 REFERENCE_TABLES = {"region", "city", "sector", "occupation", "skill", "skill_synonym",
                     "skill_occupation"}
@@ -53,6 +54,7 @@ def app(database_url, tmp_path_factory):
         "LOGIN_RATE_LIMIT": "10000 per minute",
         "LOGIN_IDENTIFIER_RATE_LIMIT": "10000 per minute",
         "MAIL_OUTBOX_DIR": str(tmp_path_factory.mktemp("outbox")),
+        "DATA_ENCRYPTION_KEYS": "kdVqp0u4JDwG1gYwZrRyqj6a8tYl7R0ZqT1mC1sQm0c=",
         "SERVER_NAME": None,
     })
     with app.app_context():
@@ -154,3 +156,16 @@ def login(client):
         return response
 
     return do_login
+
+
+@pytest.fixture
+def skill_codes(app):
+    """Three real taxonomy skills of one occupation, for a realistic vacancy."""
+    with app.app_context():
+        skill = _db.session.scalar(select(Skill).where(Skill.occupations.any())
+                                  .order_by(Skill.code))
+        occupation = skill.occupations[0]
+        codes = _db.session.scalars(select(Skill.code).where(Skill.occupations.contains(
+            occupation)).order_by(Skill.code)).all()
+        assert len(codes) >= 3
+        return codes[:3]

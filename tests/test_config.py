@@ -16,6 +16,14 @@ def test_production_without_secret_key_fails_with_a_clear_message(monkeypatch, t
         create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.db"})
 
 
+def test_production_without_data_encryption_key_fails(monkeypatch, tmp_path):
+    monkeypatch.delenv("DATA_ENCRYPTION_KEYS", raising=False)
+    monkeypatch.setenv("APP_ENV", "production")
+    with pytest.raises(ConfigError, match="DATA_ENCRYPTION_KEYS is not set"):
+        create_app({"SECRET_KEY": "s" * 40,
+                    "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.db"})
+
+
 def test_gunicorn_config_marks_the_process_as_production():
     env = {"PATH": "/usr/bin:/bin"}
     code = ("import runpy, os; runpy.run_path('gunicorn.conf.py'); "
@@ -28,7 +36,7 @@ def test_gunicorn_config_marks_the_process_as_production():
 
 def test_production_cookies_are_secure(monkeypatch, tmp_path):
     monkeypatch.setenv("APP_ENV", "production")
-    app = create_app({"SECRET_KEY": "s" * 40,
+    app = create_app({"SECRET_KEY": "s" * 40, "DATA_ENCRYPTION_KEYS": "x",
                       "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.db"})
     assert app.config["SESSION_COOKIE_SECURE"] and app.config["REMEMBER_COOKIE_SECURE"]
     assert app.config["SESSION_COOKIE_HTTPONLY"]

@@ -1,74 +1,20 @@
 """The web side of matching: the change log, the per-process index, the two ranked pages and
 training weights from outcomes."""
 
-from decimal import Decimal
 
 import pytest
 from sqlalchemy import func, select
 
 from marketplace import create_app
-from marketplace.candidates.models import CandidateProfile, CandidateSkill
+from marketplace.candidates.models import CandidateProfile
 from marketplace.employers.models import (
-    EmployerOrganisation,
-    OrganisationMember,
-    Schedule,
-    Vacancy,
-    VacancySkill,
     VacancyStatus,
     VerificationStatus,
 )
 from marketplace.extensions import db
 from marketplace.matches.index import current_index, forget_index
 from marketplace.matches.models import MatchChange, MatchingWeights, MatchOutcome, Outcome
-from marketplace.reference.models import Region, Skill
-
-
-@pytest.fixture
-def skill_codes(app):
-    """Three real taxonomy skills of one occupation, for a realistic vacancy."""
-    with app.app_context():
-        skill = db.session.scalar(select(Skill).where(Skill.occupations.any())
-                                  .order_by(Skill.code))
-        occupation = skill.occupations[0]
-        codes = db.session.scalars(select(Skill.code).where(Skill.occupations.contains(
-            occupation)).order_by(Skill.code)).all()
-        assert len(codes) >= 3
-        return codes[:3]
-
-
-def _skill(code):
-    return db.session.scalar(select(Skill).where(Skill.code == code))
-
-
-def make_candidate(app, make_user, skills, *, discoverable=True, title="Сварщик"):
-    user = make_user("candidate", full_name="Жасырын Есім")
-    with app.app_context():
-        profile = db.session.scalar(select(CandidateProfile).where(
-            CandidateProfile.user_id == user.id))
-        profile.discoverable = discoverable
-        profile.desired_title = title
-        profile.experience_years = 5
-        skill_rows = [_skill(code) for code in skills]
-        profile.skills = [CandidateSkill(skill=s, level=4) for s in skill_rows]
-        db.session.commit()
-        return user, profile.id
-
-
-def make_vacancy(app, employer, skills, *, status=VacancyStatus.OPEN,
-                 org_status=VerificationStatus.VERIFIED, title="Сварщик"):
-    with app.app_context():
-        org = db.session.scalar(select(EmployerOrganisation).join(OrganisationMember)
-                                .where(OrganisationMember.user_id == employer.id))
-        org.status = org_status
-        region = db.session.scalar(select(Region).where(Region.code == "KZ-AST"))
-        skill_rows = [_skill(code) for code in skills]
-        vacancy = Vacancy(organisation=org, title=title, status=status, schedule=Schedule.DAY,
-                          region=region, salary_min=Decimal("200000"),
-                          salary_max=Decimal("250000"),
-                          skills=[VacancySkill(skill=s, required=True) for s in skill_rows])
-        db.session.add(vacancy)
-        db.session.commit()
-        return vacancy.id
+from tests.factories import make_candidate, make_vacancy, skill_by_code
 
 
 def test_committed_changes_are_logged_and_rolled_back_ones_are_not(app, make_user, skill_codes):
@@ -135,7 +81,7 @@ def test_candidate_gets_public_vacancies_with_reasons_in_kazakh(
     assert "Дәнекерлеуші" in page and f'id="vac-{open_id}"' in page
     assert "Черновик" not in page and "Непроверенная" not in page
     with app.app_context():
-        missing = _skill(skill_codes[2])
+        missing = skill_by_code(skill_codes[2])
         assert missing.name_kk in page, "missing skill named in Kazakh"
 
 
@@ -148,7 +94,7 @@ def test_skill_gap_advice_names_the_skill_that_opens_vacancies(
     login(candidate)
     page = client.get("/candidate/recommendations").get_data(as_text=True)
     with app.app_context():
-        name = _skill(skill_codes[2]).name_en
+        name = skill_by_code(skill_codes[2]).name_en
     assert f"Learn {name}:" in page and "2 more vacancies" in page
 
 

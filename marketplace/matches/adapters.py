@@ -31,8 +31,10 @@ def _occupation_names(occupation) -> tuple[str, ...]:
     return tuple(occupation.name_in(lang) for lang in LANGS) if occupation else ()
 
 
-def to_candidate(profile: CandidateProfile) -> matching.Candidate:
-    """Only job-relevant fields: no name, IIN, age or any protected attribute reaches the engine."""
+def to_candidate(profile: CandidateProfile,
+                 restrictions: matching.Restrictions | None = None) -> matching.Candidate:
+    """Only job-relevant fields: no name, IIN, age or any protected attribute reaches the engine.
+    `restrictions` (court bans, supervision) become hard filters inside the engine."""
     return matching.Candidate(
         id=profile.id,
         title=profile.desired_title or "",
@@ -42,7 +44,14 @@ def to_candidate(profile: CandidateProfile) -> matching.Candidate:
         region=profile.region.code if profile.region else None,
         city=profile.city.code if profile.city else None,
         experience_years=profile.experience_years,
+        restrictions=restrictions or matching.Restrictions(),
     )
+
+
+def candidate_with_restrictions(profile: CandidateProfile) -> matching.Candidate:
+    from marketplace.restrictions.services import matching_restrictions
+
+    return to_candidate(profile, matching_restrictions([profile.id]).get(profile.id))
 
 
 def _candidate_skill(entry: CandidateSkill) -> matching.CandidateSkill:

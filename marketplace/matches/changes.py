@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from marketplace.candidates.models import CandidateProfile, CandidateSkill
 from marketplace.employers.models import EmployerOrganisation, Vacancy, VacancySkill
 from marketplace.matches.models import MatchChange
+from marketplace.restrictions.models import CandidateRestriction
 
 _PENDING = "match_changes"
 _NEW = "match_new_objects"
@@ -24,6 +25,8 @@ def _entity_of(obj) -> tuple[str, int] | None:
         return "vacancy", obj.id
     if isinstance(obj, VacancySkill):
         return "vacancy", obj.vacancy_id or (obj.vacancy.id if obj.vacancy else None)
+    if isinstance(obj, CandidateRestriction):
+        return "candidate", obj.profile_id
     if isinstance(obj, EmployerOrganisation):
         return "organisation", obj.id
     return None
