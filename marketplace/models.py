@@ -9,11 +9,23 @@ from marketplace.employers.models import (
     Vacancy,
     VacancySkill,
 )
+from marketplace.hiring.models import (
+    Application,
+    ApplicationEvent,
+    Disclosure,
+    Employment,
+    Invitation,
+    OfferWithdrawal,
+)
 from marketplace.matches.models import MatchChange, MatchingWeights, MatchOutcome
+from marketplace.notifications.models import Notification
 from marketplace.reference.models import City, Occupation, Region, Sector, Skill, SkillSynonym
 from marketplace.restrictions.models import CandidateRestriction
+from marketplace.uploads.models import StoredFile
 
 __all__ = [
+    "Application", "ApplicationEvent", "Disclosure", "Employment", "Invitation",
+    "Notification", "OfferWithdrawal", "StoredFile",
     "AuditEvent", "CandidateProfile", "CandidateRestriction", "CandidateSkill", "City",
     "EmployerOrganisation",
     "MatchChange", "MatchOutcome", "MatchingWeights", "Occupation", "OrganisationMember",

@@ -47,6 +47,7 @@ def app(database_url, tmp_path_factory):
         "SECRET_KEY": "test-secret-key",
         "SQLALCHEMY_DATABASE_URI": database_url,
         "WTF_CSRF_ENABLED": False,
+        "PASSWORD_HASH_FAST": True,
         # Flask-Limiter keeps its state on the one global instance, so every test app leaves
         # it enabled with memory storage; limits are high here and lowered by the rate tests.
         "RATELIMIT_ENABLED": True,
@@ -58,7 +59,7 @@ def app(database_url, tmp_path_factory):
         "SERVER_NAME": None,
     })
     with app.app_context():
-        upgrade()
+        upgrade(revision="heads")
         load_reference_data()
         _db.session.commit()
     yield app

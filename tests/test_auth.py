@@ -188,3 +188,14 @@ def test_expired_reset_token_is_refused(app, make_user):
                 services.user_for_reset_token(token)
         finally:
             app.config["PASSWORD_RESET_MAX_AGE"] = 3600
+
+
+def test_production_hashes_use_argon2id_with_rfc_9106_costs(app):
+    from marketplace.auth.passwords import hash_password
+
+    with app.app_context():
+        app.config["PASSWORD_HASH_FAST"] = False
+        try:
+            assert hash_password("x" * 12).startswith("$argon2id$v=19$m=65536,t=3,p=4$")
+        finally:
+            app.config["PASSWORD_HASH_FAST"] = True

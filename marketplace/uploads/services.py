@@ -1,0 +1,77 @@
+"""Accepting uploads safely: the type is read from the content, never from the name, the size is
+capped while reading, and the file lands under instance/uploads/ with a random name."""
+
+import hashlib
+import secrets
+from pathlib import Path
+
+from flask import current_app, send_file
+from flask_babel import lazy_gettext as _l
+from werkzeug.utils import secure_filename
+
+from marketplace.errors import DomainError
+from marketplace.extensions import db
+from marketplace.uploads.models import StoredFile
+
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+# Magic numbers of the formats we accept.
+SIGNATURES = (
+    (b"%PDF-", "application/pdf", ".pdf"),
+    (b"\xff\xd8\xff", "image/jpeg", ".jpg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png", ".png"),
+)
+
+
+class UploadRejected(DomainError):
+    pass
+
+
+def upload_dir() -> Path:
+    path = Path(current_app.config.get("UPLOAD_DIR") or Path(current_app.instance_path) / "uploads")
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _read_capped(stream) -> bytes:
+    data = stream.read(MAX_UPLOAD_BYTES + 1)
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise UploadRejected(_l("The file is larger than 5 MB."))
+    if not data:
+        raise UploadRejected(_l("The file is empty."))
+    return data
+
+
+def sniff(data: bytes) -> str:
+    """The content type from the first bytes; raises UploadRejected for anything else."""
+    for signature, content_type, _ in SIGNATURES:
+        if data.startswith(signature):
+            return content_type
+    raise UploadRejected(_l("Only PDF, JPEG or PNG files can be uploaded."))
+
+
+def save_upload(file_storage, *, owner) -> StoredFile:
+    """Validate and store an uploaded file; raises UploadRejected and then writes nothing."""
+    data = _read_capped(file_storage.stream)
+    content_type = sniff(data)
+    key = secrets.token_hex(16)
+    (upload_dir() / key).write_bytes(data)
+    stored = StoredFile(owner_id=getattr(owner, "id", None), storage_key=key,
+                        original_name=secure_filename(file_storage.filename or "") or "file",
+                        content_type=content_type, size=len(data),
+                        sha256=hashlib.sha256(data).hexdigest())
+    db.session.add(stored)
+    db.session.flush()
+    return stored
+
+
+def send_stored(stored: StoredFile):
+    """The file as a download; never rendered inline, so a crafted file cannot run as a page."""
+    extension = next(ext for _, ctype, ext in SIGNATURES if ctype == stored.content_type)
+    name = Path(stored.original_name).stem + extension
+    return send_file(upload_dir() / stored.storage_key, mimetype=stored.content_type,
+                     as_attachment=True, download_name=name, max_age=0)
+
+
+def delete_stored(stored: StoredFile) -> None:
+    (upload_dir() / stored.storage_key).unlink(missing_ok=True)
+    db.session.delete(stored)
