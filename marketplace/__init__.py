@@ -51,9 +51,11 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.candidates.views import bp as candidates
     from marketplace.employers.views import bp as employers
     from marketplace.main.views import bp as main
+    from marketplace.hiring.views import bp as hiring
+    from marketplace.notifications.views import bp as notifications
     from marketplace.staff.views import bp as staff
 
-    for blueprint in (main, auth, candidates, employers, staff, admin):
+    for blueprint in (main, auth, candidates, employers, staff, admin, hiring, notifications):
         app.register_blueprint(blueprint)
 
 

@@ -96,6 +96,8 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "MAIL_FROM": env.get("MAIL_FROM", "no-reply@jumys.example.kz"),
         "SMTP_HOST": env.get("SMTP_HOST", "localhost"),
         "SMTP_PORT": int(env.get("SMTP_PORT", "25")),
+        "OFFER_RESPONSE_BUSINESS_DAYS": int(env.get("OFFER_RESPONSE_BUSINESS_DAYS", "5")),
+        "HIRE_MAX_DAYS_AHEAD": int(env.get("HIRE_MAX_DAYS_AHEAD", "90")),
         "MATCHING_MIN_OUTCOMES": int(env.get("MATCHING_MIN_OUTCOMES", "50")),
         "PASSWORD_RESET_MAX_AGE": int(env.get("PASSWORD_RESET_MAX_AGE", "3600")),
         "BABEL_DEFAULT_LOCALE": DEFAULT_LANGUAGE,

@@ -1,7 +1,7 @@
 """Error pages, security headers and template helpers shared by every page."""
 
 from flask import Flask, render_template, request
-from flask_babel import format_date, format_decimal
+from flask_babel import format_date, format_datetime, format_decimal
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError, generate_csrf
@@ -79,9 +79,11 @@ def register_template_helpers(app: Flask) -> None:
             "language_names": {"kk": "Қазақша", "ru": "Русский", "en": "English"},
             "money": money,
             "format_date": format_date,
+            "format_datetime": format_datetime,
             "status_label": lambda value: STATUS_LABELS.get(value, value),
             "role_label": lambda value: ROLE_LABELS.get(value, value),
             "factor_label": lambda value: FACTOR_LABELS.get(value, value),
+            "unread_notifications": _unread_notifications,
             "schedule_label": lambda value: SCHEDULE_LABELS.get(value, value),
         }
 
@@ -104,6 +106,12 @@ ROLE_LABELS = {
     "candidate": _l("Candidate"), "employer": _l("Employer"), "staff": _l("Job-centre staff"),
     "admin": _l("Administrator"),
 }
+
+
+def _unread_notifications() -> int:
+    from marketplace.notifications.services import unread_count
+
+    return unread_count(current_user) if current_user.is_authenticated else 0
 
 
 def money(amount) -> str:

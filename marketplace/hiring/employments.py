@@ -1,0 +1,84 @@
+"""Hires: the employer records one, the candidate confirms it, and only then is it an
+employment record (subsidy claims build on confirmed employments). Ending one records when
+and why."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+
+from marketplace.audit.services import record
+from marketplace.auth.models import User
+from marketplace.db_types import utcnow
+from marketplace.extensions import db
+from marketplace.hiring.models import (
+    Application,
+    ContractType,
+    Employment,
+    EmploymentStatus,
+    OfferResponse,
+)
+from marketplace.hiring.offers import withdrawal_of
+from marketplace.hiring.services import (
+    HiringRuleBroken,
+    application_links,
+    move,
+    organisation_users,
+)
+from marketplace.hiring.transitions import EMPLOYMENT_TRANSITIONS, next_state
+from marketplace.notifications.services import notify, notify_all
+
+
+def record_hire(application: Application, *, start_date: date, monthly_wage: Decimal,
+                hours_per_week: int, contract_type: ContractType, contract_file=None,
+                actor: User, today: date | None = None) -> Employment:
+    """Raises HiringRuleBroken unless the candidate accepted the offer and the terms are sane."""
+    if application.offer_response is not OfferResponse.ACCEPTED:
+        raise HiringRuleBroken(_l("A hire can be recorded only after the candidate accepted "
+                                  "the offer."))
+    pending = withdrawal_of(application)
+    if pending is not None and pending.outcome is None:
+        raise HiringRuleBroken(_l("Decide on the offer withdrawal first."))
+    latest = (today or date.today()) + timedelta(days=current_app.config["HIRE_MAX_DAYS_AHEAD"])
+    if start_date > latest:
+        raise HiringRuleBroken(_l("The start date is too far in the future."), field="start_date")
+    if monthly_wage <= 0:
+        raise HiringRuleBroken(_l("The wage must be positive."), field="monthly_wage")
+    employment = Employment(application=application, start_date=start_date,
+                            monthly_wage=monthly_wage, hours_per_week=hours_per_week,
+                            contract_type=contract_type, contract_file=contract_file,
+                            recorded_by_id=actor.id)
+    db.session.add(employment)
+    move(application, "hire", actor=actor)
+    db.session.flush()
+    record("employment:record", employment, actor=actor, application_id=application.id)
+    notify(application.profile.user, "hire_recorded", link=application_links(application)[0],
+           vacancy=application.vacancy.title)
+    return employment
+
+
+def confirm_hire(employment: Employment, *, actor: User) -> None:
+    employment.status = next_state(EMPLOYMENT_TRANSITIONS, employment.status, "confirm")
+    employment.confirmed_at = utcnow()
+    record("employment:confirm", employment, actor=actor)
+    application = employment.application
+    notify_all(organisation_users(application.vacancy), "hire_confirmed",
+               link=application_links(application)[1], vacancy=application.vacancy.title)
+    db.session.flush()
+
+
+def end_employment(employment: Employment, *, end_date: date, reason: str, actor: User) -> None:
+    if end_date < employment.start_date:
+        raise HiringRuleBroken(_l("The end date cannot be before the start date."),
+                               field="end_date")
+    if not (reason or "").strip():
+        raise HiringRuleBroken(_l("Give the reason the employment ended."), field="reason")
+    employment.status = next_state(EMPLOYMENT_TRANSITIONS, employment.status, "end")
+    employment.end_date, employment.end_reason = end_date, reason.strip()
+    record("employment:end", employment, actor=actor, end_date=end_date.isoformat())
+    db.session.flush()
+
+
+def is_employment(employment: Employment) -> bool:
+    return employment.status in (EmploymentStatus.CONFIRMED, EmploymentStatus.ENDED)

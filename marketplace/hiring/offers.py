@@ -1,0 +1,152 @@
+"""Fair-chance disclosure after a conditional offer, and withdrawing an offer.
+
+The employer sees nothing about a conviction before a conditional offer. After it, the candidate
+may write a disclosure and their story and choose to share them; the employer reads them only
+while shared, and every read is audited. An employer who then wants to withdraw the offer must
+give a reason, and the candidate has OFFER_RESPONSE_BUSINESS_DAYS to respond before the
+rejection becomes final.
+"""
+
+from datetime import date, timedelta
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+
+from marketplace.audit.services import record
+from marketplace.auth.models import User
+from marketplace.db_types import utcnow
+from marketplace.extensions import db
+from marketplace.hiring.models import (
+    Application,
+    ApplicationStatus,
+    Disclosure,
+    OfferWithdrawal,
+    RejectionReason,
+)
+from marketplace.hiring.services import (
+    HiringRuleBroken,
+    application_links,
+    move,
+    organisation_users,
+)
+from marketplace.notifications.services import notify, notify_all
+
+MIN_REASON_LENGTH = 20
+
+
+def add_business_days(start: date, days: int) -> date:
+    """Monday–Friday only (public holidays are not modelled yet)."""
+    current = start
+    while days > 0:
+        current += timedelta(days=1)
+        if current.weekday() < 5:
+            days -= 1
+    return current
+
+
+def _require_offer(application: Application) -> None:
+    if application.status is not ApplicationStatus.OFFER:
+        raise HiringRuleBroken(_l("This is only possible after a conditional offer."))
+
+
+def save_disclosure(application: Application, *, disclosure: str, story: str, share: bool,
+                    actor: User) -> Disclosure:
+    _require_offer(application)
+    row = db.session.query(Disclosure).filter_by(application_id=application.id).one_or_none()
+    if row is None:
+        row = Disclosure(application=application, content={})
+        db.session.add(row)
+    row.content = {"disclosure": disclosure or "", "story": story or ""}
+    was_shared = row.shared_at is not None
+    row.shared_at = utcnow() if share else None
+    record("disclosure:share" if share else "disclosure:save", application, actor=actor)
+    if share and not was_shared:
+        notify_all(organisation_users(application.vacancy), "disclosure_shared",
+                   link=application_links(application)[1], vacancy=application.vacancy.title)
+    db.session.flush()
+    return row
+
+
+def disclosure_of(application: Application) -> Disclosure | None:
+    return db.session.query(Disclosure).filter_by(application_id=application.id).one_or_none()
+
+
+def read_shared_disclosure(application: Application, *, viewer: User) -> dict | None:
+    """The shared disclosure for the employer, audited on every read; None when not shared."""
+    row = disclosure_of(application)
+    if row is None or row.shared_at is None:
+        return None
+    record("disclosure:view", application, actor=viewer)
+    return row.content
+
+
+def withdrawal_of(application: Application) -> OfferWithdrawal | None:
+    return db.session.query(OfferWithdrawal).filter_by(
+        application_id=application.id).one_or_none()
+
+
+def request_withdrawal(application: Application, *, reason: str, actor: User,
+                       today: date | None = None) -> OfferWithdrawal:
+    """Starts the candidate's response window; raises HiringRuleBroken."""
+    _require_offer(application)
+    if len((reason or "").strip()) < MIN_REASON_LENGTH:
+        raise HiringRuleBroken(_l("Explain the reason in at least %(count)d characters.",
+                                  count=MIN_REASON_LENGTH), field="reason")
+    if withdrawal_of(application) is not None:
+        raise HiringRuleBroken(_l("A withdrawal of this offer has already been requested."))
+    days = current_app.config["OFFER_RESPONSE_BUSINESS_DAYS"]
+    respond_by = add_business_days(today or date.today(), days)
+    withdrawal = OfferWithdrawal(application=application, reason=reason.strip(),
+                                 requested_by_id=actor.id, respond_by=respond_by)
+    db.session.add(withdrawal)
+    move(application, "request_withdrawal", actor=actor, reason=reason.strip())
+    notify(application.profile.user, "withdrawal_requested", link=application_links(application)[0],
+           vacancy=application.vacancy.title, date=respond_by.isoformat())
+    db.session.flush()
+    return withdrawal
+
+
+def _open_withdrawal(application: Application) -> OfferWithdrawal:
+    withdrawal = withdrawal_of(application)
+    if withdrawal is None or withdrawal.outcome is not None:
+        raise HiringRuleBroken(_l("There is no open request to withdraw this offer."))
+    return withdrawal
+
+
+def respond_to_withdrawal(application: Application, *, response: str, actor: User,
+                          today: date | None = None) -> None:
+    withdrawal = _open_withdrawal(application)
+    if (today or date.today()) > withdrawal.respond_by:
+        raise HiringRuleBroken(_l("The time to respond has passed."))
+    if not (response or "").strip():
+        raise HiringRuleBroken(_l("Write your response."), field="response")
+    withdrawal.candidate_response = response.strip()
+    withdrawal.responded_at = utcnow()
+    record("offer:withdrawal_response", application, actor=actor)
+    notify_all(organisation_users(application.vacancy), "withdrawal_response",
+               link=application_links(application)[1], vacancy=application.vacancy.title)
+    db.session.flush()
+
+
+def finalise_withdrawal(application: Application, *, actor: User,
+                        today: date | None = None) -> None:
+    """Only after the candidate responded or the window closed."""
+    withdrawal = _open_withdrawal(application)
+    if withdrawal.responded_at is None and (today or date.today()) <= withdrawal.respond_by:
+        raise HiringRuleBroken(_l("The candidate can still respond until %(date)s.",
+                                  date=withdrawal.respond_by.isoformat()))
+    move(application, "finalise_withdrawal", actor=actor, reason=withdrawal.reason)
+    application.rejection_reason = RejectionReason.OFFER_WITHDRAWN
+    withdrawal.outcome, withdrawal.decided_at = "final", utcnow()
+    notify(application.profile.user, "withdrawal_final", link=application_links(application)[0],
+           vacancy=application.vacancy.title)
+    db.session.flush()
+
+
+def keep_offer(application: Application, *, actor: User) -> None:
+    withdrawal = _open_withdrawal(application)
+    move(application, "keep_offer", actor=actor)
+    withdrawal.outcome, withdrawal.decided_at = "reconsidered", utcnow()
+    notify(application.profile.user, "offer_kept", link=application_links(application)[0],
+           vacancy=application.vacancy.title)
+    db.session.flush()

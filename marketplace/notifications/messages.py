@@ -1,0 +1,35 @@
+"""Notification texts, looked up when shown so each reader gets their own language."""
+
+from flask_babel import lazy_gettext as _l
+
+MESSAGES = {
+    "application_received": _l("New application for “%(vacancy)s”."),
+    "application_withdrawn": _l("A candidate withdrew their application for “%(vacancy)s”."),
+    "status_shortlisted": _l("You are on the shortlist for “%(vacancy)s”."),
+    "status_interview": _l("You are invited to an interview for “%(vacancy)s”."),
+    "status_offer": _l("You have a conditional job offer for “%(vacancy)s”."),
+    "status_rejected": _l("Your application for “%(vacancy)s” was not successful."),
+    "invitation_received": _l("%(organisation)s invites you to apply for “%(vacancy)s”."),
+    "invitation_accepted": _l("A candidate accepted your invitation for “%(vacancy)s”."),
+    "invitation_declined": _l("A candidate declined your invitation for “%(vacancy)s”."),
+    "offer_accepted": _l("The candidate accepted your offer for “%(vacancy)s”."),
+    "offer_refused": _l("The candidate refused your offer for “%(vacancy)s”."),
+    "offer_response_for_centre": _l("A job seeker %(response)s an offer for “%(vacancy)s”."),
+    "disclosure_shared": _l("The candidate shared a disclosure for “%(vacancy)s”."),
+    "withdrawal_requested": _l("The employer intends to withdraw the offer for “%(vacancy)s”. "
+                               "You can respond until %(date)s."),
+    "withdrawal_response": _l("The candidate responded about the offer for “%(vacancy)s”."),
+    "withdrawal_final": _l("The offer for “%(vacancy)s” has been withdrawn."),
+    "offer_kept": _l("The employer keeps the offer for “%(vacancy)s”."),
+    "hire_recorded": _l("The employer recorded your hire for “%(vacancy)s”. Please confirm it."),
+    "hire_confirmed": _l("The candidate confirmed the hire for “%(vacancy)s”."),
+}
+
+RESPONSE_WORDS = {"accepted": _l("accepted"), "refused": _l("refused")}
+
+
+def render(kind: str, params: dict) -> str:
+    params = dict(params)
+    if "response" in params:
+        params["response"] = str(RESPONSE_WORDS.get(params["response"], params["response"]))
+    return str(MESSAGES[kind]) % params
