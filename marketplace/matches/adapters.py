@@ -31,19 +31,40 @@ def _occupation_names(occupation) -> tuple[str, ...]:
     return tuple(occupation.name_in(lang) for lang in LANGS) if occupation else ()
 
 
+def _previous_titles(profile: CandidateProfile) -> tuple[str, ...]:
+    titles = []
+    for entry in profile.work_history:
+        titles.append(entry.job_title)
+        titles.extend(_occupation_names(entry.occupation))
+    return tuple(dict.fromkeys(t for t in titles if t))
+
+
+def _languages(profile: CandidateProfile) -> frozenset[str]:
+    """kk/ru/en codes, and other languages by their lower-cased name."""
+    return frozenset(entry.language.value if entry.language.value != "other"
+                     else entry.name.strip().casefold() for entry in profile.languages)
+
+
 def to_candidate(profile: CandidateProfile,
                  restrictions: matching.Restrictions | None = None) -> matching.Candidate:
     """Only job-relevant fields: no name, IIN, age or any protected attribute reaches the engine.
     `restrictions` (court bans, supervision) become hard filters inside the engine."""
+    salary = profile.salary_expectation
     return matching.Candidate(
         id=profile.id,
         title=profile.desired_title or "",
-        desired_titles=_occupation_names(profile.desired_occupation),
+        desired_titles=tuple(name for occupation in profile.desired_occupations
+                             for name in _occupation_names(occupation)),
+        previous_titles=_previous_titles(profile),
         summary=profile.summary or "",
         skills=tuple(_candidate_skill(entry) for entry in profile.skills),
         region=profile.region.code if profile.region else None,
         city=profile.city.code if profile.city else None,
+        relocate=bool(profile.willing_to_relocate),
         experience_years=profile.experience_years,
+        schedules=profile.schedules,
+        salary_expectation=float(salary) if salary is not None else None,
+        languages=_languages(profile),
         restrictions=restrictions or matching.Restrictions(),
     )
 
@@ -95,4 +116,7 @@ def public_vacancies_query():
 
 def discoverable_candidates_query():
     return (select(CandidateProfile).where(CandidateProfile.discoverable.is_(True))
-            .options(selectinload(CandidateProfile.skills).selectinload(CandidateSkill.skill)))
+            .options(selectinload(CandidateProfile.skills).selectinload(CandidateSkill.skill),
+                     selectinload(CandidateProfile.work_history),
+                     selectinload(CandidateProfile.languages),
+                     selectinload(CandidateProfile.desired_occupation_links)))
