@@ -49,13 +49,16 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.admin.views import bp as admin
     from marketplace.auth.views import bp as auth
     from marketplace.candidates.views import bp as candidates
+    from marketplace.employers.staff_views import bp as moderation
     from marketplace.employers.views import bp as employers
-    from marketplace.main.views import bp as main
     from marketplace.hiring.views import bp as hiring
+    from marketplace.jobs.views import bp as jobs
+    from marketplace.main.views import bp as main
     from marketplace.notifications.views import bp as notifications
     from marketplace.staff.views import bp as staff
 
-    for blueprint in (main, auth, candidates, employers, staff, admin, hiring, notifications):
+    for blueprint in (main, auth, candidates, employers, staff, admin, hiring, notifications,
+                      moderation, jobs):
         app.register_blueprint(blueprint)
 
 

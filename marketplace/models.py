@@ -5,6 +5,7 @@ from marketplace.auth.models import User
 from marketplace.candidates.models import CandidateProfile, CandidateSkill
 from marketplace.employers.models import (
     EmployerOrganisation,
+    OrganisationInvite,
     OrganisationMember,
     Vacancy,
     VacancySkill,
@@ -27,7 +28,7 @@ __all__ = [
     "Application", "ApplicationEvent", "Disclosure", "Employment", "Invitation",
     "Notification", "OfferWithdrawal", "StoredFile",
     "AuditEvent", "CandidateProfile", "CandidateRestriction", "CandidateSkill", "City",
-    "EmployerOrganisation",
+    "EmployerOrganisation", "OrganisationInvite",
     "MatchChange", "MatchOutcome", "MatchingWeights", "Occupation", "OrganisationMember",
     "Region", "Sector", "Skill", "SkillSynonym", "User", "Vacancy", "VacancySkill",
 ]

@@ -14,6 +14,7 @@ from marketplace.auth.models import Role, User
 from marketplace.candidates.models import CandidateProfile
 from marketplace.db_types import utcnow
 from marketplace.employers.models import OrganisationMember, Vacancy
+from marketplace.employers.vacancies import is_public
 from marketplace.errors import DomainError
 from marketplace.extensions import db
 from marketplace.hiring.models import (
@@ -29,7 +30,6 @@ from marketplace.hiring.transitions import (
     APPLICATION_TRANSITIONS,
     next_state,
 )
-from marketplace.matches.adapters import is_public
 from marketplace.notifications.services import notify, notify_all
 
 

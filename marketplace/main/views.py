@@ -3,7 +3,8 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from marketplace.auth.permissions import HOME_ENDPOINT
-from marketplace.employers.models import EmployerOrganisation, Vacancy, VacancyStatus
+from marketplace.employers.models import EmployerOrganisation, Vacancy
+from marketplace.employers.vacancies import public_conditions
 from marketplace.extensions import db
 from marketplace.i18n import LANGUAGE_COOKIE
 from marketplace.urls import is_safe_path
@@ -18,8 +19,7 @@ def index():
     if current_user.is_authenticated:
         return redirect(url_for(HOME_ENDPOINT[current_user.role]))
     open_vacancies = db.session.scalar(
-        select(func.count(Vacancy.id)).where(Vacancy.status == VacancyStatus.OPEN)
-    )
+        select(func.count(Vacancy.id)).join(EmployerOrganisation).where(*public_conditions()))
     employers = db.session.scalar(select(func.count(EmployerOrganisation.id)))
     return render_template("main/index.html", open_vacancies=open_vacancies, employers=employers)
 

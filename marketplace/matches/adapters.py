@@ -5,13 +5,8 @@ from sqlalchemy.orm import selectinload
 
 import matching
 from marketplace.candidates.models import CandidateProfile, CandidateSkill
-from marketplace.employers.models import (
-    EmployerOrganisation,
-    Vacancy,
-    VacancySkill,
-    VacancyStatus,
-    VerificationStatus,
-)
+from marketplace.employers.models import EmployerOrganisation, Vacancy, VacancySkill
+from marketplace.employers.vacancies import public_conditions
 from marketplace.extensions import db
 from marketplace.reference.models import Skill
 
@@ -101,16 +96,9 @@ def to_vacancy(vacancy: Vacancy) -> matching.Vacancy:
     )
 
 
-def is_public(vacancy: Vacancy) -> bool:
-    """Open vacancies of verified organisations are the ones candidates may be shown."""
-    return (vacancy.status is VacancyStatus.OPEN
-            and vacancy.organisation.status is VerificationStatus.VERIFIED)
-
-
 def public_vacancies_query():
-    return (select(Vacancy).join(EmployerOrganisation)
-            .where(Vacancy.status == VacancyStatus.OPEN,
-                   EmployerOrganisation.status == VerificationStatus.VERIFIED)
+    """Open, not hidden vacancies of verified organisations: the ones candidates may see."""
+    return (select(Vacancy).join(EmployerOrganisation).where(*public_conditions())
             .options(selectinload(Vacancy.skills).selectinload(VacancySkill.skill)))
 
 
@@ -120,3 +108,4 @@ def discoverable_candidates_query():
                      selectinload(CandidateProfile.work_history),
                      selectinload(CandidateProfile.languages),
                      selectinload(CandidateProfile.desired_occupation_links)))
+

@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 import matching
 from marketplace.candidates.models import CandidateProfile
 from marketplace.employers.models import Vacancy
+from marketplace.employers.vacancies import is_public
 from marketplace.extensions import db
 from marketplace.matches import adapters
 from marketplace.matches.models import MatchChange, MatchingWeights
@@ -98,7 +99,7 @@ def _apply_candidate(index: matching.MatchIndex, profile_id: int) -> None:
 
 def _apply_vacancy(index: matching.MatchIndex, vacancy_id: int) -> None:
     vacancy = db.session.get(Vacancy, vacancy_id)
-    if vacancy is not None and adapters.is_public(vacancy):
+    if vacancy is not None and is_public(vacancy):
         index.upsert_vacancy(adapters.to_vacancy(vacancy))
     else:
         index.remove_vacancy(vacancy_id)

@@ -1,0 +1,1 @@
+"""Public vacancy search and vacancy pages, for everyone (signed in or not)."""
