@@ -49,6 +49,7 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.admin.views import bp as admin
     from marketplace.auth.views import bp as auth
     from marketplace.candidates.views import bp as candidates
+    from marketplace.certificates.views import bp as certificates
     from marketplace.employers.staff_views import bp as moderation
     from marketplace.employers.views import bp as employers
     from marketplace.hiring.views import bp as hiring
@@ -58,7 +59,7 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.staff.views import bp as staff
 
     for blueprint in (main, auth, candidates, employers, staff, admin, hiring, notifications,
-                      moderation, jobs):
+                      moderation, jobs, certificates):
         app.register_blueprint(blueprint)
 
 

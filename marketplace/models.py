@@ -3,6 +3,7 @@
 from marketplace.audit.models import AuditEvent
 from marketplace.auth.models import User
 from marketplace.candidates.models import CandidateProfile, CandidateSkill
+from marketplace.certificates.models import Certificate, certificate_skill
 from marketplace.employers.models import (
     EmployerOrganisation,
     OrganisationInvite,
@@ -28,6 +29,7 @@ __all__ = [
     "Application", "ApplicationEvent", "Disclosure", "Employment", "Invitation",
     "Notification", "OfferWithdrawal", "StoredFile",
     "AuditEvent", "CandidateProfile", "CandidateRestriction", "CandidateSkill", "City",
+    "Certificate", "certificate_skill",
     "EmployerOrganisation", "OrganisationInvite",
     "MatchChange", "MatchOutcome", "MatchingWeights", "Occupation", "OrganisationMember",
     "Region", "Sector", "Skill", "SkillSynonym", "User", "Vacancy", "VacancySkill",

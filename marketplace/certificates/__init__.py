@@ -1,0 +1,1 @@
+"""Certificates: candidates add them, staff verify them, anyone checks them by code."""
