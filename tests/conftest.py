@@ -59,7 +59,7 @@ def app(database_url, tmp_path_factory):
         "SERVER_NAME": None,
     })
     with app.app_context():
-        upgrade(revision="heads")
+        upgrade()
         load_reference_data()
         _db.session.commit()
     yield app
