@@ -821,3 +821,32 @@ def test_verifying_tells_the_matching_index(app, client, login, candidate, staff
     with app.app_context():
         assert db.session.scalar(select(MatchChange).where(
             MatchChange.entity == "candidate", MatchChange.entity_id == profile_id))
+
+
+def test_the_candidate_is_told_when_staff_decide(app, client, make_user, login):
+    """Verification, rejection and revocation each reach the candidate as a notification."""
+    from marketplace.notifications.models import Notification
+
+    certificates = services
+    candidate = make_user("candidate", region_code="KZ-AST")
+    staff = make_user("staff", region_code="KZ-AST")
+    with app.test_request_context():
+        profile = db.session.scalar(select(CandidateProfile).where(
+            CandidateProfile.user_id == candidate.id))
+        owner, reviewer = db.session.get(User, candidate.id), db.session.get(User, staff.id)
+        first = certificates.add_certificate(profile, title="Повар", issuer="Колледж",
+                                             issued_on=date(2025, 1, 1), expires_on=None,
+                                             actor=owner)
+        second = certificates.add_certificate(profile, title="Пекарь", issuer="Колледж",
+                                              issued_on=date(2025, 2, 1), expires_on=None,
+                                              actor=owner)
+        certificates.verify(first, staff=reviewer)
+        certificates.reject(second, staff=reviewer, reason="Нет печати")
+        certificates.revoke(first, staff=reviewer, reason="Подделка")
+        db.session.commit()
+        kinds = db.session.scalars(select(Notification.kind).where(
+            Notification.user_id == candidate.id).order_by(Notification.id)).all()
+    assert kinds == ["certificate_verified", "certificate_rejected", "certificate_revoked"]
+    login(candidate)
+    page = client.get("/notifications/").get_data(as_text=True)
+    assert "did not verify your certificate “Пекарь”: Нет печати" in page

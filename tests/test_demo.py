@@ -69,3 +69,16 @@ def test_each_demo_login_reaches_its_home_page(client, seeded, role, login):
     assert response.headers["Location"].endswith(HOME[role])
     page = client.get(HOME[role])
     assert page.status_code == 200
+
+
+def test_demo_certificates_are_verified_and_publicly_checkable(app, client, seeded):
+    from marketplace.certificates.models import Certificate, CertificateStatus
+
+    with app.app_context():
+        certificates = list(db.session.scalars(select(Certificate)))
+        assert len(certificates) >= 10
+        assert all(c.status is CertificateStatus.VERIFIED and c.skills for c in certificates)
+        title = db.session.scalar(select(Certificate.title).where(
+            Certificate.verification_code == "DEMO-0001"))
+    page = client.get("/verify/DEMO-0001").get_data(as_text=True)
+    assert title in page

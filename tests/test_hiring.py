@@ -266,7 +266,7 @@ def test_disclosure_is_seen_only_when_shared_and_each_view_is_audited(app, clien
             AuditEvent.action == "disclosure:view"))
         assert views == 1
         raw = db.session.execute(text("SELECT content FROM disclosure")).scalar_one()
-        assert "188".encode() not in bytes(raw), "encrypted at rest"
+        assert b"188" not in bytes(raw), "encrypted at rest"
 
 
 def _to_offer_from_applied(client, login, world, application_id):

@@ -162,3 +162,30 @@ def test_training_reports_ndcg_for_current_and_new_weights(app, make_user, skill
         assert run.adopted == (run.new_ndcg > run.current_ndcg)
         if run.adopted:
             assert current_index().weights == pytest.approx(run.weights)
+
+
+def test_a_verified_certificate_lifts_the_candidate(app, make_user, skill_codes):
+    from datetime import date
+
+    from marketplace.auth.models import User
+    from marketplace.certificates import services as certificates
+    from tests.factories import skill_by_code
+
+    employer, staff = make_user("employer"), make_user("staff", region_code="KZ-AST")
+    vacancy_id = make_vacancy(app, employer, skill_codes)
+    _, plain_id = make_candidate(app, make_user, skill_codes)
+    candidate, certified_id = make_candidate(app, make_user, skill_codes)
+    with app.app_context():
+        profile = db.session.get(CandidateProfile, certified_id)
+        certificate = certificates.add_certificate(
+            profile, title="Сварщик 3 разряда", issuer="Колледж при учреждении",
+            issued_on=date(2025, 5, 1), expires_on=None,
+            skill_ids=[skill_by_code(code).id for code in skill_codes],
+            actor=db.session.get(User, candidate.id))
+        certificates.verify(certificate, staff=db.session.get(User, staff.id))
+        db.session.commit()
+        page = current_index().rank_candidates(vacancy_id)
+        scores = {m.id: m.score for m in page.items}
+        assert scores[certified_id] > scores[plain_id]
+        matched = next(m for m in page.items if m.id == certified_id).explanation
+        assert all(entry["certified"] for entry in matched["matched_required"])

@@ -133,16 +133,29 @@ def test_export_is_a_json_download_of_everything_but_staff_data(app, client, his
             AuditEvent.actor_id == history.user.id)) is not None
 
 
-def test_certificates_hook_exports_rows_of_the_certificates_feature(app, monkeypatch, history):
-    # Stand-in for marketplace.certificates.models.Certificate: any model with a profile_id.
-    monkeypatch.setattr(privacy, "_certificate_model", lambda: WorkHistoryEntry)
+def test_certificates_are_exported_and_deleted_with_their_scans(app, client, history):
+    import io
+    from pathlib import Path
+
+    from marketplace.certificates.models import Certificate
+    from marketplace.uploads.services import upload_dir
+
+    client.post("/candidate/certificates", content_type="multipart/form-data", data={
+        "title": "Электрогазосварщик", "issuer": "Колледж при учреждении ЕЦ-166/11",
+        "issued_on": "2025-06-01", "scan": (io.BytesIO(b"%PDF-1.4 scan"), "scan.pdf")})
     with app.app_context():
-        profile = db.session.get(CandidateProfile, history.profile_id)
-        rows = privacy.certificate_records(profile.user, profile)
-    assert [row["employer_name"] for row in rows] == ["ТОО «Строймонтаж»"]
-    monkeypatch.setattr(privacy, "_certificate_model", lambda: None)
+        certificate = db.session.scalar(select(Certificate))
+        assert certificate is not None, "the certificate form accepted the upload"
+        scan_path = Path(upload_dir()) / certificate.scan_file.storage_key
+    assert scan_path.exists()
+    exported = json.loads(client.post("/candidate/privacy/export").get_data(as_text=True))
+    assert [c["title"] for c in exported["certificates"]] == ["Электрогазосварщик"]
+    assert exported["certificates"][0]["scan"] == "scan.pdf"
+    client.post("/candidate/privacy/delete", data={"confirm": "y",
+                                                   "password": "correct-horse-9"})
     with app.app_context():
-        assert privacy.certificate_records(profile.user, profile) is None
+        assert db.session.scalar(select(Certificate)) is None
+    assert not scan_path.exists()
 
 
 @pytest.mark.parametrize("data, message", [

@@ -6,7 +6,6 @@ pointing to the anonymised profile, live applications are withdrawn. Everything 
 flush-only service, so the request's single commit makes it all or nothing.
 """
 
-import importlib
 import json
 from datetime import date, datetime
 from decimal import Decimal
@@ -157,31 +156,14 @@ def _hiring(user: User, profile: CandidateProfile) -> dict:
     }
 
 
-def _certificate_model():
-    """The certificates feature's model, when that feature is installed."""
-    try:
-        module = importlib.import_module("marketplace.certificates.models")
-    except ModuleNotFoundError:
-        return None
-    return getattr(module, "Certificate", None)
+def certificate_records(user: User, profile: CandidateProfile) -> list[dict]:
+    from marketplace.certificates.services import certificates_of
 
-
-def certificate_records(user: User, profile: CandidateProfile) -> list[dict] | None:
-    """HOOK for the certificates feature: its rows for this candidate, every column, or None
-    when the feature is not installed. Replace with an explicit list of fields once the
-    `certificate` table settles."""
-    model = _certificate_model()
-    if model is None:
-        return None
-    columns = model.__table__.c
-    owner = next(((columns[name], owner_id) for name, owner_id in (
-        ("profile_id", profile.id), ("candidate_id", profile.id), ("user_id", user.id))
-        if name in columns), None)
-    if owner is None:
-        return None
-    rows = db.session.scalars(select(model).where(owner[0] == owner[1]))
-    return [{c.key: _value(getattr(row, c.key)) for c in model.__mapper__.column_attrs}
-            for row in rows]
+    return [{**_row(c, "title", "issuer", "issued_on", "expires_on", "status",
+                       "rejection_reason", "verification_code", "verified_at", "created_at"),
+             "skills": [skill.code for skill in c.skills],
+             "scan": c.scan_file.original_name if c.scan_file else None}
+            for c in certificates_of(profile.id)]
 
 
 def export_data(profile: CandidateProfile, *, actor: User) -> dict:
@@ -207,8 +189,18 @@ def to_json(data: dict) -> str:
 # --- deletion ------------------------------------------------------------------------------
 
 def erase_certificates(user: User, profile: CandidateProfile, *, actor: User) -> None:
-    """HOOK for the certificates feature: delete or pseudonymise the candidate's certificates
-    here (keeping what subsidy audits need). Nothing to do while the feature is absent."""
+    """Certificates and their scans go (subsidy audits rely on employments, not on them); the
+    files leave the disk only if the whole deletion commits."""
+    from marketplace.certificates.services import certificates_of
+    from marketplace.uploads.services import delete_stored
+
+    for certificate in certificates_of(profile.id):
+        scan = certificate.scan_file
+        db.session.delete(certificate)
+        db.session.flush()
+        if scan is not None:
+            delete_stored(scan)
+    db.session.flush()
 
 
 def _close_hiring(profile: CandidateProfile, *, actor: User) -> dict:

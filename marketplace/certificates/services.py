@@ -17,13 +17,13 @@ from sqlalchemy.orm import selectinload
 from marketplace.audit.services import record
 from marketplace.auth.models import Role, User
 from marketplace.candidates.models import CandidateProfile
-from marketplace.certificates import files
 from marketplace.certificates.models import Certificate, CertificateStatus, certificate_skill
 from marketplace.db_types import utcnow
 from marketplace.employers.models import OrganisationMember, Vacancy
 from marketplace.errors import DomainError
 from marketplace.extensions import db
 from marketplace.hiring.models import Application, ApplicationStatus
+from marketplace.notifications.services import link_to, notify
 from marketplace.reference.models import Skill
 from marketplace.uploads import services as uploads
 
@@ -219,7 +219,7 @@ def add_certificate(profile: CandidateProfile, *, title: str, issuer: str, issue
     _ensure_owner_or_staff(profile, actor)
     fields = _validated(profile, title=title, issuer=issuer, issued_on=issued_on,
                         expires_on=expires_on, skill_ids=skill_ids, today=today)
-    stored = files.save(scan, owner=profile.user) if _has_file(scan) else None
+    stored = uploads.save_upload(scan, owner=profile.user) if _has_file(scan) else None
     certificate = Certificate(profile=profile, scan_file=stored,
                               status=CertificateStatus.PENDING, **fields)
     db.session.add(certificate)
@@ -241,7 +241,7 @@ def edit_certificate(certificate: Certificate, *, title: str, issuer: str, issue
                         expires_on=expires_on, skill_ids=skill_ids, today=today,
                         except_id=certificate.id)
     old_file = certificate.scan_file
-    stored = (files.save(scan, owner=certificate.profile.user)
+    stored = (uploads.save_upload(scan, owner=certificate.profile.user)
               if _has_file(scan) else None)
     previous = certificate.status
     for name, value in fields.items():
@@ -253,7 +253,7 @@ def edit_certificate(certificate: Certificate, *, title: str, issuer: str, issue
         certificate.submitted_at = utcnow()
     _flush_or_duplicate()
     if stored is not None and old_file is not None:
-        files.remove(old_file)
+        uploads.delete_stored(old_file)
     record("certificate:edit", certificate, actor=actor, profile_id=certificate.profile_id,
            from_status=previous.value, to_status=status.value, new_scan=stored is not None)
     db.session.flush()
@@ -271,7 +271,7 @@ def delete_certificate(certificate: Certificate, *, actor: User) -> None:
     db.session.delete(certificate)
     db.session.flush()
     if stored is not None:
-        files.remove(stored)
+        uploads.delete_stored(stored)
         db.session.flush()
 
 
@@ -307,6 +307,11 @@ def _matching_changed(certificate: Certificate) -> None:
     record_change("candidate", certificate.profile_id)
 
 
+def _tell_candidate(certificate: Certificate, kind: str, **params) -> None:
+    notify(certificate.profile.user, kind, title=certificate.title,
+           link=link_to("certificates.detail", certificate_id=certificate.id), **params)
+
+
 def verify(certificate: Certificate, *, staff: User) -> Certificate:
     """Pending → verified. Raises NotAllowed or IllegalTransition (e.g. a second click)."""
     _ensure_reviewer(staff, certificate)
@@ -316,6 +321,7 @@ def verify(certificate: Certificate, *, staff: User) -> Certificate:
     record("certificate:verify", certificate, actor=staff, profile_id=certificate.profile_id)
     _matching_changed(certificate)
     db.session.flush()
+    _tell_candidate(certificate, "certificate_verified")
     return certificate
 
 
@@ -329,6 +335,7 @@ def reject(certificate: Certificate, *, staff: User, reason: str) -> Certificate
     record("certificate:reject", certificate, actor=staff, profile_id=certificate.profile_id,
            reason=reason)
     db.session.flush()
+    _tell_candidate(certificate, "certificate_rejected", reason=reason)
     return certificate
 
 
@@ -344,6 +351,7 @@ def revoke(certificate: Certificate, *, staff: User, reason: str) -> Certificate
            reason=reason)
     _matching_changed(certificate)
     db.session.flush()
+    _tell_candidate(certificate, "certificate_revoked", reason=reason)
     return certificate
 
 

@@ -20,6 +20,7 @@ bp = Blueprint("certificates", __name__)
 
 # Profile pages show verified certificates as badges: certificates/_badges.html calls this.
 bp.add_app_template_global(services.verified_certificates, "verified_certificates")
+bp.add_app_template_global(services.certificates_of, "certificates_of")
 
 
 # --- helpers ---------------------------------------------------------------------------------

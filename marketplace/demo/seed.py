@@ -5,7 +5,7 @@ Random choices use a fixed seed so every machine gets the same demo.
 """
 
 import random
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -13,6 +13,7 @@ from sqlalchemy import select
 from marketplace.auth.models import Role, User
 from marketplace.auth.passwords import hash_password
 from marketplace.candidates.models import CandidateProfile, CandidateSkill
+from marketplace.certificates.models import Certificate, CertificateStatus
 from marketplace.db_types import utcnow
 from marketplace.demo import content
 from marketplace.employers.models import (
@@ -158,6 +159,16 @@ def _demo_skills(rng, occupation) -> list[Skill]:
     return chosen + rng.sample(rest, k=min(len(rest), rng.randint(0, 2)))
 
 
+def _demo_certificate(rng, profile, occupation, skills, n) -> None:
+    staff = db.session.scalar(select(User).where(User.role == Role.STAFF,
+                                                 User.region_id == profile.region.id))
+    issued = date(2025, rng.randint(1, 12), rng.randint(1, 28))
+    db.session.add(Certificate(
+        profile=profile, title=occupation.name_ru, issuer=rng.choice(content.CERTIFICATE_ISSUERS),
+        issued_on=issued, status=CertificateStatus.VERIFIED, verified_by_id=staff.id,
+        verified_at=utcnow(), verification_code=f"DEMO-{n:04d}", skills=list(skills)))
+
+
 def seed_candidates(rng, password_hash) -> list[tuple[str, str]]:
     regions = [_by_code(Region, code) for _, _, code in content.STAFF]
     wanted = _wanted_occupations()
@@ -178,10 +189,13 @@ def seed_candidates(rng, password_hash) -> list[tuple[str, str]]:
             desired_title=occupation.name_kk if n % 3 == 0 else occupation.name_ru,
             summary=rng.choice(summaries), experience_years=rng.randint(0, 15),
             discoverable=n % 10 != 0)
-        for skill in _demo_skills(rng, occupation):
+        skills = _demo_skills(rng, occupation)
+        for skill in skills:
             profile.skills.append(CandidateSkill(skill=skill, level=rng.randint(2, 5),
                                                  years=rng.randint(0, 8)))
         db.session.add(profile)
+        if n % 3 == 1:  # a third hold a certificate from a correctional institution's college
+            _demo_certificate(rng, profile, occupation, skills[:2], n)
     db.session.flush()
     return [("candidate", "+77010000001")]
 

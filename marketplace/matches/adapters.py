@@ -41,9 +41,11 @@ def _languages(profile: CandidateProfile) -> frozenset[str]:
 
 
 def to_candidate(profile: CandidateProfile,
-                 restrictions: matching.Restrictions | None = None) -> matching.Candidate:
+                 restrictions: matching.Restrictions | None = None,
+                 certified: set[str] = frozenset()) -> matching.Candidate:
     """Only job-relevant fields: no name, IIN, age or any protected attribute reaches the engine.
-    `restrictions` (court bans, supervision) become hard filters inside the engine."""
+    `restrictions` (court bans, supervision) become hard filters inside the engine; skills whose
+    codes are in `certified` are backed by a staff-verified certificate and count more."""
     salary = profile.salary_expectation
     return matching.Candidate(
         id=profile.id,
@@ -52,7 +54,7 @@ def to_candidate(profile: CandidateProfile,
                              for name in _occupation_names(occupation)),
         previous_titles=_previous_titles(profile),
         summary=profile.summary or "",
-        skills=tuple(_candidate_skill(entry) for entry in profile.skills),
+        skills=tuple(_candidate_skill(entry, certified) for entry in profile.skills),
         region=profile.region.code if profile.region else None,
         city=profile.city.code if profile.city else None,
         relocate=bool(profile.willing_to_relocate),
@@ -64,17 +66,23 @@ def to_candidate(profile: CandidateProfile,
     )
 
 
-def candidate_with_restrictions(profile: CandidateProfile) -> matching.Candidate:
+def to_candidates(profiles) -> list[matching.Candidate]:
+    """Profiles with their restrictions and certified skills, loaded in two queries."""
+    from marketplace.certificates.services import certified_skill_codes
     from marketplace.restrictions.services import matching_restrictions
 
-    return to_candidate(profile, matching_restrictions([profile.id]).get(profile.id))
+    ids = [p.id for p in profiles]
+    restrictions, certified = matching_restrictions(ids), certified_skill_codes(ids)
+    return [to_candidate(p, restrictions.get(p.id), certified.get(p.id, set()))
+            for p in profiles]
 
 
-def _candidate_skill(entry: CandidateSkill) -> matching.CandidateSkill:
+def _candidate_skill(entry: CandidateSkill, certified) -> matching.CandidateSkill:
     if entry.skill is not None:
         # The code doubles as the display key: the page shows it in the reader's language.
         return matching.CandidateSkill(name=entry.skill.code, skill_id=entry.skill.code,
-                                       years=entry.years)
+                                       years=entry.years,
+                                       certified=entry.skill.code in certified)
     return matching.CandidateSkill(name=entry.free_text or "", years=entry.years)
 
 

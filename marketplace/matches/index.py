@@ -19,7 +19,6 @@ from marketplace.employers.vacancies import is_public
 from marketplace.extensions import db
 from marketplace.matches import adapters
 from marketplace.matches.models import MatchChange, MatchingWeights
-from marketplace.restrictions.services import matching_restrictions
 
 # Past this many unseen changes a rebuild is cheaper than replaying them one by one.
 REBUILD_AFTER = 5_000
@@ -50,9 +49,8 @@ def _latest_change() -> int:
 
 def build_index() -> matching.MatchIndex:
     profiles = db.session.scalars(adapters.discoverable_candidates_query()).all()
-    restrictions = matching_restrictions(p.id for p in profiles)
     index = matching.MatchIndex(
-        candidates=[adapters.to_candidate(p, restrictions.get(p.id)) for p in profiles],
+        candidates=adapters.to_candidates(profiles),
         vacancies=[adapters.to_vacancy(v)
                    for v in db.session.scalars(adapters.public_vacancies_query())],
         taxonomy=adapters.taxonomy(),
@@ -92,7 +90,7 @@ def _replay(holder: _Holder, latest: int) -> None:
 def _apply_candidate(index: matching.MatchIndex, profile_id: int) -> None:
     profile = db.session.get(CandidateProfile, profile_id)
     if profile is not None and profile.discoverable:
-        index.upsert_candidate(adapters.candidate_with_restrictions(profile))
+        index.upsert_candidate(adapters.to_candidates([profile])[0])
     else:
         index.remove_candidate(profile_id)
 

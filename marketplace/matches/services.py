@@ -66,7 +66,7 @@ class Recommendations:
 def recommendations(profile: CandidateProfile, *, page: int = 1, today: date | None = None
                     ) -> Recommendations:
     index = current_index()
-    candidate = adapters.candidate_with_restrictions(profile)
+    candidate = adapters.to_candidates([profile])[0]
     result = index.recommend_vacancies(candidate, top_k=PER_PAGE, offset=(page - 1) * PER_PAGE,
                                        today=today)
     ranked = _page(result, Vacancy, page,

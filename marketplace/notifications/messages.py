@@ -23,6 +23,11 @@ MESSAGES = {
     "offer_kept": _l("The employer keeps the offer for “%(vacancy)s”."),
     "hire_recorded": _l("The employer recorded your hire for “%(vacancy)s”. Please confirm it."),
     "hire_confirmed": _l("The candidate confirmed the hire for “%(vacancy)s”."),
+    "certificate_verified": _l("The job centre verified your certificate “%(title)s”."),
+    "certificate_rejected": _l("The job centre did not verify your certificate “%(title)s”: "
+                               "%(reason)s"),
+    "certificate_revoked": _l("The job centre withdrew the verification of your certificate "
+                              "“%(title)s”: %(reason)s"),
 }
 
 RESPONSE_WORDS = {"accepted": _l("accepted"), "refused": _l("refused")}

@@ -1,6 +1,6 @@
 """Telling people what happened: an in-app notification plus a message through the outbox."""
 
-from flask import url_for
+from flask import has_request_context, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
@@ -20,7 +20,7 @@ def notify(user: User, kind: str, *, link: str | None = None, **params) -> Notif
     with force_locale(user.locale or "ru"):
         text = render(kind, params)
         body = text + (f"\n\n{url_for('main.index', _external=True).rstrip('/')}{link}"
-                       if link else "")
+                       if link and has_request_context() else "")
         send_message(to=user.login, subject=_("Jumys Bar: %(text)s", text=text[:80]), body=body)
     db.session.flush()
     return notification
@@ -44,3 +44,8 @@ def recent(user: User, limit: int = 50) -> list[Notification]:
 def mark_all_read(user: User) -> None:
     db.session.execute(update(Notification).where(
         Notification.user_id == user.id, Notification.read_at.is_(None)).values(read_at=utcnow()))
+
+
+def link_to(endpoint: str, **values) -> str | None:
+    """A path for a notification; None when there is no request (CLI, background work)."""
+    return url_for(endpoint, **values) if has_request_context() else None

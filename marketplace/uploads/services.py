@@ -1,5 +1,8 @@
 """Accepting uploads safely: the type is read from the content, never from the name, the size is
-capped while reading, and the file lands under instance/uploads/ with a random name."""
+capped while reading, and the file lands under instance/uploads/ with a random name.
+
+Files follow the database transaction: a file written for a transaction that rolls back is
+removed again, and a deleted file leaves the disk only once the deletion is committed."""
 
 import hashlib
 import secrets
@@ -7,6 +10,8 @@ from pathlib import Path
 
 from flask import current_app, send_file
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 from werkzeug.utils import secure_filename
 
 from marketplace.errors import DomainError
@@ -55,6 +60,7 @@ def save_upload(file_storage, *, owner) -> StoredFile:
     content_type = sniff(data)
     key = secrets.token_hex(16)
     (upload_dir() / key).write_bytes(data)
+    db.session.info.setdefault(_WRITTEN, []).append(upload_dir() / key)
     stored = StoredFile(owner_id=getattr(owner, "id", None), storage_key=key,
                         original_name=secure_filename(file_storage.filename or "") or "file",
                         content_type=content_type, size=len(data),
@@ -73,5 +79,26 @@ def send_stored(stored: StoredFile):
 
 
 def delete_stored(stored: StoredFile) -> None:
-    (upload_dir() / stored.storage_key).unlink(missing_ok=True)
+    """Delete the row now and the file after the commit."""
+    db.session.info.setdefault(_TO_REMOVE, []).append(upload_dir() / stored.storage_key)
     db.session.delete(stored)
+
+
+_WRITTEN = "uploads_written"
+_TO_REMOVE = "uploads_to_remove"
+
+
+@event.listens_for(Session, "after_commit")
+def _committed(session):
+    session.info.pop(_WRITTEN, None)
+    for path in session.info.pop(_TO_REMOVE, ()):
+        path.unlink(missing_ok=True)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _ended(session, transaction):
+    if transaction.parent is not None:  # a savepoint: the outer transaction decides
+        return
+    for path in session.info.pop(_WRITTEN, ()):  # still listed: never committed
+        path.unlink(missing_ok=True)
+    session.info.pop(_TO_REMOVE, None)
