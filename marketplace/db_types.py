@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, Numeric
+from sqlalchemy import DateTime, Enum, Numeric
 from sqlalchemy.types import TypeDecorator
 
 
@@ -30,3 +30,9 @@ class UTCDateTime(TypeDecorator):
 def Money():  # noqa: N802 - reads like a type in column declarations
     """Exact KZT amounts: never floats."""
     return Numeric(14, 2, asdecimal=True)
+
+
+def StrEnumType(enum_class, name: str):  # noqa: N802 - reads like a type in column declarations
+    """A StrEnum stored by its values, as a CHECK on SQLite and a native type on PostgreSQL."""
+    return Enum(enum_class, name=name, values_callable=lambda e: [m.value for m in e],
+                validate_strings=True, create_constraint=True)

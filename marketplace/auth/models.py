@@ -4,10 +4,10 @@ import enum
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, CheckConstraint, Enum, ForeignKey, String
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from marketplace.db_types import UTCDateTime, utcnow
+from marketplace.db_types import StrEnumType, UTCDateTime, utcnow
 from marketplace.extensions import db
 from marketplace.reference.models import Region
 
@@ -33,8 +33,7 @@ class User(UserMixin, db.Model):
     phone: Mapped[str | None] = mapped_column(String(16), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[Role] = mapped_column(
-        Enum(Role, name="user_role", values_callable=lambda e: [m.value for m in e],
-             validate_strings=True, create_constraint=True)
+        StrEnumType(Role, "user_role")
     )
     full_name: Mapped[str] = mapped_column(String(200))
     locale: Mapped[str | None] = mapped_column(String(2))

@@ -9,7 +9,6 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Date,
-    Enum,
     ForeignKey,
     SmallInteger,
     String,
@@ -20,14 +19,9 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.auth.models import User
-from marketplace.db_types import Money, UTCDateTime, utcnow
+from marketplace.db_types import Money, StrEnumType, UTCDateTime, utcnow
 from marketplace.extensions import db
 from marketplace.reference.models import City, Occupation, Region, Skill
-
-
-def _enum(cls, name):
-    return Enum(cls, name=name, values_callable=lambda e: [m.value for m in e],
-                validate_strings=True, create_constraint=True)
 
 
 def _flag():
@@ -209,7 +203,7 @@ class EducationEntry(db.Model):
         ForeignKey("candidate_profile.id", ondelete="CASCADE"), index=True
     )
     institution: Mapped[str] = mapped_column(String(200))
-    level: Mapped[EducationLevel] = mapped_column(_enum(EducationLevel, "education_level"))
+    level: Mapped[EducationLevel] = mapped_column(StrEnumType(EducationLevel, "education_level"))
     specialty: Mapped[str] = mapped_column(String(200), default="")
     finished_year: Mapped[int | None] = mapped_column(SmallInteger)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -230,9 +224,9 @@ class CandidateLanguage(db.Model):
     profile_id: Mapped[int] = mapped_column(
         ForeignKey("candidate_profile.id", ondelete="CASCADE"), index=True
     )
-    language: Mapped[LanguageCode] = mapped_column(_enum(LanguageCode, "language_code"))
+    language: Mapped[LanguageCode] = mapped_column(StrEnumType(LanguageCode, "language_code"))
     name: Mapped[str] = mapped_column(String(100), default="")  # only for "other"
-    level: Mapped[LanguageLevel] = mapped_column(_enum(LanguageLevel, "language_level"))
+    level: Mapped[LanguageLevel] = mapped_column(StrEnumType(LanguageLevel, "language_level"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     profile: Mapped[CandidateProfile] = relationship(back_populates="languages")

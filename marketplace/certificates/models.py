@@ -9,7 +9,6 @@ from sqlalchemy import (
     CheckConstraint,
     Column,
     Date,
-    Enum,
     ForeignKey,
     String,
     Table,
@@ -20,7 +19,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.auth.models import User
 from marketplace.candidates.models import CandidateProfile
-from marketplace.db_types import UTCDateTime, utcnow
+from marketplace.db_types import StrEnumType, UTCDateTime, utcnow
 from marketplace.extensions import db
 from marketplace.reference.models import Skill
 from marketplace.uploads.models import StoredFile
@@ -66,9 +65,7 @@ class Certificate(db.Model):
     expires_on: Mapped[date | None] = mapped_column(Date)
     scan_file_id: Mapped[int | None] = mapped_column(ForeignKey("stored_file.id"))
     status: Mapped[CertificateStatus] = mapped_column(
-        Enum(CertificateStatus, name="certificate_status",
-             values_callable=lambda e: [m.value for m in e], validate_strings=True,
-             create_constraint=True),
+        StrEnumType(CertificateStatus, "certificate_status"),
         default=CertificateStatus.PENDING, index=True)
     rejection_reason: Mapped[str | None] = mapped_column(Text)
     verification_code: Mapped[str] = mapped_column(String(32), unique=True,

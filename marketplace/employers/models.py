@@ -8,7 +8,6 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Date,
-    Enum,
     ForeignKey,
     Index,
     SmallInteger,
@@ -20,14 +19,9 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from marketplace.auth.models import User
-from marketplace.db_types import Money, UTCDateTime, utcnow
+from marketplace.db_types import Money, StrEnumType, UTCDateTime, utcnow
 from marketplace.extensions import db
 from marketplace.reference.models import City, Occupation, Region, Sector, Skill
-
-
-def _enum(cls, name):
-    return Enum(cls, name=name, values_callable=lambda e: [m.value for m in e],
-                validate_strings=True, create_constraint=True)
 
 
 class VerificationStatus(enum.StrEnum):
@@ -67,7 +61,7 @@ class EmployerOrganisation(db.Model):
     contact_phone: Mapped[str | None] = mapped_column(String(16))
     contact_email: Mapped[str | None] = mapped_column(String(254))
     status: Mapped[VerificationStatus] = mapped_column(
-        _enum(VerificationStatus, "verification_status"), default=VerificationStatus.PENDING
+        StrEnumType(VerificationStatus, "verification_status"), default=VerificationStatus.PENDING
     )
     fair_chance_pledge: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -99,7 +93,7 @@ class OrganisationMember(db.Model):
         ForeignKey("employer_organisation.id", ondelete="CASCADE"), index=True
     )
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
-    role: Mapped[MemberRole] = mapped_column(_enum(MemberRole, "member_role"))
+    role: Mapped[MemberRole] = mapped_column(StrEnumType(MemberRole, "member_role"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     organisation: Mapped[EmployerOrganisation] = relationship(back_populates="memberships")
@@ -132,14 +126,15 @@ class Vacancy(db.Model):
     address: Mapped[str] = mapped_column(String(300), default="")
     salary_min: Mapped[Decimal | None] = mapped_column(Money())
     salary_max: Mapped[Decimal | None] = mapped_column(Money())
-    schedule: Mapped[Schedule] = mapped_column(_enum(Schedule, "schedule"), default=Schedule.DAY)
+    schedule: Mapped[Schedule] = mapped_column(StrEnumType(Schedule, "schedule"),
+                                               default=Schedule.DAY)
     positions: Mapped[int] = mapped_column(SmallInteger, default=1)
     start_date: Mapped[date | None] = mapped_column(Date)
     closing_date: Mapped[date | None] = mapped_column(Date)
     hazardous: Mapped[bool] = mapped_column(Boolean, default=False)
     existing_permanent_post: Mapped[bool] = mapped_column(Boolean, default=False)
     status: Mapped[VacancyStatus] = mapped_column(
-        _enum(VacancyStatus, "vacancy_status"), default=VacancyStatus.DRAFT, index=True
+        StrEnumType(VacancyStatus, "vacancy_status"), default=VacancyStatus.DRAFT, index=True
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)

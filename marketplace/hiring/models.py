@@ -7,7 +7,6 @@ from decimal import Decimal
 from sqlalchemy import (
     CheckConstraint,
     Date,
-    Enum,
     ForeignKey,
     Index,
     SmallInteger,
@@ -20,16 +19,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.auth.models import User
 from marketplace.candidates.models import CandidateProfile
-from marketplace.db_types import Money, UTCDateTime, utcnow
+from marketplace.db_types import Money, StrEnumType, UTCDateTime, utcnow
 from marketplace.employers.models import Vacancy
 from marketplace.extensions import db
 from marketplace.restrictions.crypto import EncryptedJSON
 from marketplace.uploads.models import StoredFile
-
-
-def _enum(cls, name):
-    return Enum(cls, name=name, values_callable=lambda e: [m.value for m in e],
-                validate_strings=True, create_constraint=True)
 
 
 class ApplicationStatus(enum.StrEnum):
@@ -76,11 +70,11 @@ class Application(db.Model):
     note: Mapped[str] = mapped_column(Text, default="")
     via_invitation: Mapped[bool] = mapped_column(default=False)
     status: Mapped[ApplicationStatus] = mapped_column(
-        _enum(ApplicationStatus, "application_status"), default=ApplicationStatus.APPLIED)
+        StrEnumType(ApplicationStatus, "application_status"), default=ApplicationStatus.APPLIED)
     rejection_reason: Mapped[RejectionReason | None] = mapped_column(
-        _enum(RejectionReason, "rejection_reason"))
+        StrEnumType(RejectionReason, "rejection_reason"))
     offer_response: Mapped[OfferResponse | None] = mapped_column(
-        _enum(OfferResponse, "offer_response"))
+        StrEnumType(OfferResponse, "offer_response"))
     offer_responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
@@ -125,7 +119,7 @@ class Invitation(db.Model):
     invited_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     message: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[InvitationStatus] = mapped_column(
-        _enum(InvitationStatus, "invitation_status"), default=InvitationStatus.PENDING)
+        StrEnumType(InvitationStatus, "invitation_status"), default=InvitationStatus.PENDING)
     application_id: Mapped[int | None] = mapped_column(ForeignKey("application.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -195,10 +189,10 @@ class Employment(db.Model):
     start_date: Mapped[date] = mapped_column(Date)
     monthly_wage: Mapped[Decimal] = mapped_column(Money())
     hours_per_week: Mapped[int] = mapped_column(SmallInteger)
-    contract_type: Mapped[ContractType] = mapped_column(_enum(ContractType, "contract_type"))
+    contract_type: Mapped[ContractType] = mapped_column(StrEnumType(ContractType, "contract_type"))
     contract_file_id: Mapped[int | None] = mapped_column(ForeignKey("stored_file.id"))
     status: Mapped[EmploymentStatus] = mapped_column(
-        _enum(EmploymentStatus, "employment_status"), default=EmploymentStatus.RECORDED)
+        StrEnumType(EmploymentStatus, "employment_status"), default=EmploymentStatus.RECORDED)
     recorded_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -8,10 +8,10 @@ stay consistent without talking to each other.
 import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, Enum, Float, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from marketplace.db_types import UTCDateTime, utcnow
+from marketplace.db_types import StrEnumType, UTCDateTime, utcnow
 from marketplace.extensions import db
 
 
@@ -41,8 +41,7 @@ class MatchOutcome(db.Model):
         ForeignKey("candidate_profile.id", ondelete="CASCADE"), index=True
     )
     outcome: Mapped[Outcome] = mapped_column(
-        Enum(Outcome, name="match_outcome_kind", values_callable=lambda e: [m.value for m in e],
-             validate_strings=True, create_constraint=True)
+        StrEnumType(Outcome, "match_outcome_kind")
     )
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 

@@ -7,11 +7,11 @@ engine as hard filters. Employers never learn of them.
 import enum
 from datetime import datetime
 
-from sqlalchemy import Enum, ForeignKey
+from sqlalchemy import ForeignKey
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.candidates.models import CandidateProfile
-from marketplace.db_types import UTCDateTime, utcnow
+from marketplace.db_types import StrEnumType, UTCDateTime, utcnow
 from marketplace.extensions import db
 from marketplace.restrictions.crypto import EncryptedJSON
 
@@ -30,9 +30,7 @@ class CandidateRestriction(db.Model):
         ForeignKey("candidate_profile.id", ondelete="CASCADE"), index=True
     )
     kind: Mapped[RestrictionKind] = mapped_column(
-        Enum(RestrictionKind, name="restriction_kind",
-             values_callable=lambda e: [m.value for m in e], validate_strings=True,
-             create_constraint=True)
+        StrEnumType(RestrictionKind, "restriction_kind")
     )
     data: Mapped[dict] = mapped_column(EncryptedJSON())
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
