@@ -8,7 +8,7 @@ PO_FILES := $(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 export FLASK_APP := wsgi:app
 
-.PHONY: run test lint translations extract-messages bench evaluate clean
+.PHONY: run test lint translations extract-messages bench bench-web evaluate clean
 
 run: $(VENV)/.run-deps translations
 	$(BIN)/flask db upgrade
@@ -50,6 +50,9 @@ bench: $(VENV)/.run-deps
 
 evaluate: $(VENV)/.run-deps
 	$(BIN)/python -m matching evaluate
+
+bench-web: $(VENV)/.run-deps translations
+	$(BIN)/python -m marketplace.demo.bench
 
 clean:
 	rm -rf $(VENV) instance/marketplace.db $(MO_FILES)

@@ -162,3 +162,27 @@ def test_lifting_a_restriction_reopens_the_job(app, client, make_user, login, st
         db.session.commit()
     assert "Работа после снятия" in client.get("/candidate/recommendations").get_data(
         as_text=True)
+
+
+def test_search_hides_and_apply_refuses_a_job_the_candidate_is_banned_from(
+        app, client, make_user, login, staff, skill_codes):
+    employer = make_user("employer")
+    vacancy_id = make_vacancy(app, employer, skill_codes, title="Кассир в банке")
+    make_vacancy(app, employer, skill_codes, title="Грузчик на склад")
+    candidate, profile_id = make_candidate(app, make_user, skill_codes)
+    _ban_vacancy_occupation(app, vacancy_id, profile_id, staff.id)
+    login(candidate)
+    page = client.get("/jobs").get_data(as_text=True)
+    assert "Грузчик на склад" in page and "Кассир в банке" not in page
+    assert "1 vacancy is not open to you because of a restriction" in page
+    detail = client.get(f"/jobs/{vacancy_id}").get_data(as_text=True)
+    assert "not open to you because of a restriction" in detail
+    refused = client.post(f"/jobs/{vacancy_id}/apply", data={"note": ""},
+                          follow_redirects=True).get_data(as_text=True)
+    assert "not open to you because of a restriction" in refused
+    with app.app_context():
+        from marketplace.hiring.models import Application
+
+        assert db.session.scalar(select(Application)) is None
+    client.post("/logout")
+    assert "Кассир в банке" in client.get("/jobs").get_data(as_text=True), "others still see it"

@@ -26,6 +26,16 @@ def _live_application_for(vacancy):
     return live_application(profile, vacancy) if profile else None
 
 
+def _restricted_for_me(vacancy) -> bool:
+    from marketplace.candidates.services import profile_for
+    from marketplace.matches.services import blocked_vacancy_ids
+
+    if not (current_user.is_authenticated and current_user.role == "candidate"):
+        return False
+    profile = profile_for(current_user)
+    return bool(profile) and vacancy.id in blocked_vacancy_ids(profile)
+
+
 @bp.app_context_processor
 def hiring_labels():
     return {
@@ -36,4 +46,5 @@ def hiring_labels():
         "contract_label": lambda v: {c.value: label for c, label in CONTRACT_LABELS.items()}
         .get(v, v),
         "live_application_for": _live_application_for,
+        "restricted_for_me": _restricted_for_me,
     }

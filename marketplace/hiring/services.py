@@ -30,6 +30,7 @@ from marketplace.hiring.transitions import (
     APPLICATION_TRANSITIONS,
     next_state,
 )
+from marketplace.matches.services import blocked_vacancy_ids
 from marketplace.notifications.services import notify, notify_all
 
 
@@ -104,6 +105,10 @@ def apply(profile: CandidateProfile, vacancy: Vacancy, *, note: str, actor: User
         raise HiringRuleBroken(_l("This vacancy is not open for applications."))
     if live_application(profile, vacancy) is not None:
         raise HiringRuleBroken(_l("You have already applied for this vacancy."))
+    if vacancy.id in blocked_vacancy_ids(profile):
+        raise HiringRuleBroken(_l("This vacancy is not open to you because of a restriction set "
+                                  "by a court or by supervision conditions. Your case manager "
+                                  "at the job centre can explain which work is open to you."))
     application = Application(vacancy=vacancy, profile=profile, note=note or "",
                               via_invitation=via_invitation)
     application.events.append(ApplicationEvent(action="apply", to_status="applied",

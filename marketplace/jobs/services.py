@@ -21,11 +21,14 @@ def keyword_words(text: str | None) -> list[str]:
 
 
 def search_query(*, q=None, region=None, occupation=None, schedule=None, salary=None,
-                 fair_chance=False, subsidy=False):
-    """A select() of public vacancies matching every given filter, newest first."""
+                 fair_chance=False, subsidy=False, exclude=()):
+    """A select() of public vacancies matching every given filter, newest first; `exclude`
+    holds ids ruled out for the reader by a restriction."""
     query = (select(Vacancy).join(Vacancy.organisation).where(*public_conditions())
              .options(contains_eager(Vacancy.organisation),
                       selectinload(Vacancy.region), selectinload(Vacancy.city)))
+    if exclude:
+        query = query.where(Vacancy.id.not_in(sorted(exclude)))
     for word in keyword_words(q):
         query = query.where(Vacancy.search_text.contains(word, autoescape=True))
     if region:
@@ -46,7 +49,7 @@ def search_query(*, q=None, region=None, occupation=None, schedule=None, salary=
     return query.order_by(newest.desc(), Vacancy.id.desc())
 
 
-def search(filters: dict, *, page: int):
+def search(filters: dict, *, page: int, exclude=()):
     """One page (Flask-SQLAlchemy Pagination: items, total, page, pages) of matching vacancies."""
-    return db.paginate(search_query(**filters), page=page, per_page=PER_PAGE, error_out=False,
-                       count=True)
+    return db.paginate(search_query(**filters, exclude=exclude), page=page, per_page=PER_PAGE,
+                       error_out=False, count=True)

@@ -121,3 +121,13 @@ def skill_labels(explanations) -> dict[str, str]:
     if not codes:
         return {}
     return {s.code: s.name for s in db.session.scalars(select(Skill).where(Skill.code.in_(codes)))}
+
+
+def blocked_vacancy_ids(profile: CandidateProfile, *, today: date | None = None) -> set[int]:
+    """Vacancies a court ban or supervision condition rules out for this candidate: kept out of
+    their search results and refused on apply. Only the candidate ever learns of this."""
+    candidate = adapters.to_candidates([profile])[0]
+    restrictions = candidate.restrictions
+    if not (restrictions.bans or restrictions.curfew or restrictions.territory):
+        return set()
+    return set(current_index().blocked_vacancies(candidate, today=today))
