@@ -91,6 +91,7 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "PREFERRED_URL_SCHEME": "https" if production else "http",
         "MAX_CONTENT_LENGTH": 6 * 1024 * 1024,
         "WTF_CSRF_TIME_LIMIT": None,
+        "UPLOAD_DIR": env.get("UPLOAD_DIR") or str(instance_path / "uploads"),
         "MAIL_BACKEND": env.get("MAIL_BACKEND", "outbox"),
         "MAIL_OUTBOX_DIR": env.get("MAIL_OUTBOX_DIR") or str(instance_path / "outbox"),
         "MAIL_FROM": env.get("MAIL_FROM", "no-reply@jumys.example.kz"),

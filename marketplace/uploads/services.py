@@ -32,7 +32,7 @@ class UploadRejected(DomainError):
 
 
 def upload_dir() -> Path:
-    path = Path(current_app.config.get("UPLOAD_DIR") or Path(current_app.instance_path) / "uploads")
+    path = Path(current_app.config["UPLOAD_DIR"])
     path.mkdir(parents=True, exist_ok=True)
     return path
 
