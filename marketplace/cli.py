@@ -11,9 +11,11 @@ from marketplace.extensions import db
 @with_appcontext
 def load_reference_command():
     """Load or update regions, sectors, occupations and skills from the versioned files."""
+    from marketplace.incentives.services import seed_programmes
     from marketplace.reference.services import load_reference_data
 
     counts = load_reference_data()
+    counts["new incentive programmes"] = seed_programmes()
     db.session.commit()
     click.echo("Reference data loaded: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
 
