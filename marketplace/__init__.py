@@ -46,6 +46,10 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from marketplace.urls import DatabaseIntConverter
+
+    # Before any route is added: ids beyond a database integer are simply not found (404).
+    app.url_map.converters["int"] = DatabaseIntConverter
     from marketplace.admin.views import bp as admin
     from marketplace.auth.views import bp as auth
     from marketplace.candidates.views import bp as candidates

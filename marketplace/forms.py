@@ -1,5 +1,8 @@
 """Form base class: every string is stripped and checked for characters a browser never sends."""
 
+import re
+from decimal import Decimal
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import StringField
@@ -33,3 +36,28 @@ class BaseForm(FlaskForm):
 def choices(pairs) -> list[SelectChoice]:
     """(value, label) pairs as WTForms 3.3+ select options."""
     return [SelectChoice(value, label) for value, label in pairs]
+
+
+_AMOUNT = re.compile(r"\d{1,12}(\.\d{1,2})?")
+_SPACES = re.compile(r"[\s\u00a0\u202f']")
+
+
+class MoneyField(StringField):
+    """Tenge: whole or with 2 decimals; spaces, apostrophes and a decimal comma are accepted."""
+
+    def process_formdata(self, valuelist):
+        if not valuelist:
+            return
+        cleaned = _SPACES.sub("", valuelist[0] or "").replace(",", ".")
+        if not cleaned:
+            self.data = None
+        elif _AMOUNT.fullmatch(cleaned):
+            self.data = Decimal(cleaned)
+        else:
+            self.data = None
+            raise ValueError(_l("Enter an amount in tenge, e.g. 250000 or 250000.50."))
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        return "" if self.data is None else f"{self.data:f}"

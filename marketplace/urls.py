@@ -3,6 +3,7 @@
 from urllib.parse import urlsplit
 
 from flask import redirect, request, url_for
+from werkzeug.routing import IntegerConverter
 
 
 def is_safe_path(target: str | None) -> bool:
@@ -20,3 +21,11 @@ def redirect_back(default_endpoint: str, **values):
 def page_number() -> int:
     """?page=N as a positive integer; anything else is page 1."""
     return max(1, min(request.args.get("page", 1, type=int) or 1, 10_000))
+
+
+class DatabaseIntConverter(IntegerConverter):
+    """`<int:id>` limited to what an INTEGER column holds, so a huge id is a 404, not a crash."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)

@@ -120,3 +120,19 @@ def test_unknown_page_is_a_translated_404(client):
     response = client.get("/no-such-page", headers={"Accept-Language": "ru"})
     assert response.status_code == 404
     assert "Traceback" not in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("path", [
+    "/jobs/99999999999999999999", "/jobs/2147483648", "/employer/applications/2147483648",
+    "/certificates/99999999999999999999/scan", "/admin/?role=bogus&page=99999999999999999999",
+])
+def test_absurd_ids_and_filters_are_not_found_not_a_crash(client, make_user, login, path):
+    login(make_user("admin" if path.startswith("/admin") else "employer"))
+    assert client.get(path).status_code in (200, 404)
+
+
+def test_absurd_region_id_in_a_profile_form_is_a_message(client, make_user, login):
+    login(make_user("candidate"))
+    response = client.post("/candidate/profile", data={"region": "9" * 25, "city": "9" * 25})
+    assert response.status_code in (200, 422)
+    assert "Not a valid choice." in response.get_data(as_text=True)

@@ -331,7 +331,8 @@ def _hire(client, application_id, **overrides):
 
 @pytest.mark.parametrize("overrides, message", [
     ({"monthly_wage": "0"}, "Enter an amount from 1 to 100 000 000."),
-    ({"monthly_wage": "abc"}, "Not a valid decimal value."),
+    ({"monthly_wage": "abc"}, "Enter an amount in tenge"),
+    ({"monthly_wage": "sNaN"}, "Enter an amount in tenge"),
     ({"hours_per_week": "90"}, "Enter a number from 1 to 60."),
     ({"start_date": (date.today() + timedelta(days=400)).isoformat()},
      "The start date is too far in the future."),
@@ -393,3 +394,52 @@ def test_notifications_page_and_unread_counter(app, client, login, world):
     assert 'class="counter"' in page
     client.post("/notifications/read")
     assert 'class="counter"' not in client.get("/notifications/").get_data(as_text=True)
+
+
+def test_a_racing_duplicate_application_gets_a_message_not_a_500(app, client, login, world,
+                                                                  monkeypatch):
+    """Simulate the second of two simultaneous submissions: the check passes, the unique index
+    stops the insert."""
+    from marketplace.hiring import services as hiring_services
+
+    _apply(client, login, world)
+    monkeypatch.setattr(hiring_services, "live_application", lambda profile, vacancy: None)
+    response = client.post(f"/jobs/{world.vacancy_id}/apply", data={"note": ""},
+                           follow_redirects=True)
+    assert response.status_code == 200
+    assert "the form was probably sent twice" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Application.id))) == 1
+
+
+def test_disclosure_is_hidden_after_withdrawal_and_can_be_unshared(app, client, login, world):
+    application_id = _to_offer(app, client, login, world)
+    _as(client, login, world.candidate)
+    client.post(f"/candidate/applications/{application_id}/disclosure",
+                data={"disclosure": "Статья 188", "story": "", "share": "y"})
+    client.post(f"/candidate/applications/{application_id}/withdraw")
+    _as(client, login, world.employer)
+    page = client.get(f"/employer/applications/{application_id}").get_data(as_text=True)
+    assert "Статья 188" not in page, "not after the candidate withdrew"
+    _as(client, login, world.candidate)
+    client.post(f"/candidate/applications/{application_id}/disclosure", data={})
+    with app.app_context():
+        disclosure = offers.disclosure_of(db.session.get(Application, application_id))
+        assert disclosure.shared_at is None
+
+
+def test_contract_download_is_limited_to_the_region_and_audited(app, client, login, world,
+                                                                 make_user):
+    application_id = _accept_offer(app, client, login, world)
+    _hire(client, application_id, contract=(io.BytesIO(PDF), "contract.pdf"))
+    with app.app_context():
+        employment_id = db.session.scalar(select(Employment.id))
+    _as(client, login, make_user("staff", region_code="KZ-ALA"))
+    assert client.get(f"/employments/{employment_id}/contract").status_code == 404
+    _as(client, login, world.staff)  # the candidate's region
+    with client.get(f"/employments/{employment_id}/contract") as download:
+        assert download.status_code == 200
+    with app.app_context():
+        event = db.session.scalar(select(AuditEvent).where(
+            AuditEvent.action == "employment:contract_download"))
+        assert event.actor_id == world.staff.id

@@ -62,6 +62,7 @@ def test_transition_table_is_the_documented_one():
         (VerificationStatus.PENDING, "verify"): VerificationStatus.VERIFIED,
         (VerificationStatus.PENDING, "reject"): VerificationStatus.REJECTED,
         (VerificationStatus.REJECTED, "resubmit"): VerificationStatus.PENDING,
+        (VerificationStatus.VERIFIED, "reverify"): VerificationStatus.PENDING,
     }
 
 
@@ -174,7 +175,7 @@ def test_bin_is_frozen_after_verification(app, client, make_user, login):
     client.post(f"/employer/organisations/{org_id}/edit", data=_org_form(app))
     org = organisation(app, org_id)
     assert org.bin == old_bin and org.name == "ТОО «Новое имя»"
-    assert org.status is VerificationStatus.VERIFIED
+    assert org.status is VerificationStatus.PENDING, "a new name is checked again"
 
 
 @pytest.mark.parametrize("overrides, message", [
@@ -352,3 +353,22 @@ def test_outsiders_get_404(app, client, make_user, login):
     for path in ("", "/edit", "/vacancies/new"):
         assert client.get(f"/employer/organisations/{org_id}{path}").status_code == 404
     assert _invite(client, org_id).status_code == 404
+
+
+def test_renaming_a_verified_organisation_sends_it_back_for_verification(app, make_user):
+    from marketplace.auth.models import User
+    from marketplace.employers.models import EmployerOrganisation, OrganisationMember
+    from marketplace.employers.services import update_organisation
+
+    owner = make_user("employer")
+    with app.app_context():
+        organisation = db.session.scalar(select(EmployerOrganisation).join(OrganisationMember)
+                                         .where(OrganisationMember.user_id == owner.id))
+        organisation.status = VerificationStatus.VERIFIED
+        db.session.commit()
+        actor = db.session.get(User, owner.id)
+        update_organisation(organisation, actor=actor, address="ул. Новая, 1")
+        assert organisation.status is VerificationStatus.VERIFIED, "an address is not identity"
+        update_organisation(organisation, actor=actor, name="ТОО «Другое имя»")
+        assert organisation.status is VerificationStatus.PENDING
+        assert organisation.verified_at is None

@@ -11,6 +11,7 @@ from marketplace.extensions import db
 from marketplace.forms import choices
 from marketplace.reference.models import Region
 from marketplace.reference.services import region_choices
+from marketplace.urls import page_number
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -23,8 +24,8 @@ def home():
     filters = UserFilterForm(request.args)
     filters.validate()
     query = services.search_users(q=filters.q.data if not filters.q.errors else None,
-                                  role=filters.role.data or None)
-    page = db.paginate(query, per_page=PAGE_SIZE, error_out=False)
+                                  role=None if filters.role.errors else filters.role.data or None)
+    page = db.paginate(query, page=page_number(), per_page=PAGE_SIZE, error_out=False)
     return render_template("admin/home.html", filters=filters, page=page,
                            counts=services.user_counts())
 

@@ -1,6 +1,7 @@
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy.exc import IntegrityError
 
 from marketplace.audit.services import record
 from marketplace.auth import services
@@ -92,11 +93,14 @@ def _register(form, template, register_fn, **extra):
     if form.validate_on_submit():
         try:
             user = register_fn(form, **extra)
+            db.session.commit()
         except DomainError as error:
             db.session.rollback()
             _apply_domain_error(form, error)
+        except IntegrityError:  # the same details registered at the same moment
+            db.session.rollback()
+            flash(_("An account with these details already exists. Please sign in."), "error")
         else:
-            db.session.commit()
             login_user(user)
             flash(_("Welcome! Your account has been created."), "success")
             return redirect_home(user)

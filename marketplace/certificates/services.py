@@ -386,12 +386,15 @@ def _employer_of_an_application(user: User, profile_id: int) -> bool:
 
 
 def can_download(user: User | None, certificate: Certificate) -> bool:
-    """Who may download the scan: the owner, any staff member or administrator, and members of
-    an organisation the candidate applied to. Nobody else (the view answers 404)."""
+    """Who may download the scan: the owner, staff of the candidate's region, administrators,
+    and members of an organisation the candidate applied to. Nobody else (the view answers
+    404)."""
     if user is None or not getattr(user, "is_authenticated", False):
         return False
-    if user.role in (Role.STAFF, Role.ADMIN):
+    if user.role is Role.ADMIN:
         return True
+    if user.role is Role.STAFF:
+        return user.region_id is not None and user.region_id == certificate.profile.region_id
     if user.role is Role.CANDIDATE:
         return certificate.profile.user_id == user.id
     if user.role is Role.EMPLOYER:

@@ -1,4 +1,3 @@
-import re
 from datetime import date
 from decimal import Decimal
 
@@ -30,36 +29,11 @@ from marketplace import validators
 from marketplace.auth.forms import PASSWORD_RULES
 from marketplace.employers.vacancies import resolve_skills
 from marketplace.extensions import db
-from marketplace.forms import BaseForm, choices
+from marketplace.forms import BaseForm, MoneyField, choices
 from marketplace.reference.models import City
 from marketplace.web import SCHEDULE_LABELS
 
 MAX_AMOUNT = Decimal("999999999999.99")  # Numeric(14, 2)
-_AMOUNT = re.compile(r"\d{1,12}(\.\d{1,2})?")
-_SPACES = re.compile(r"[\s\u00a0\u202f']")
-
-
-class MoneyField(StringField):
-    """Tenge: whole or with 2 decimals; spaces, apostrophes and a decimal comma are accepted."""
-
-    def process_formdata(self, valuelist):
-        if not valuelist:
-            return
-        cleaned = _SPACES.sub("", valuelist[0] or "").replace(",", ".")
-        if not cleaned:
-            self.data = None
-        elif _AMOUNT.fullmatch(cleaned):
-            self.data = Decimal(cleaned)
-        else:
-            self.data = None
-            raise ValueError(_l("Enter an amount in tenge, e.g. 250000 or 250000.50."))
-
-    def _value(self):
-        if self.raw_data:
-            return self.raw_data[0]
-        return "" if self.data is None else f"{self.data:f}"
-
-
 def positive(form, field):
     if field.data is not None and field.data <= 0:
         raise ValidationError(_l("The amount must be greater than zero."))
@@ -157,6 +131,8 @@ class VacancyForm(BaseForm):
     optional = ()
 
     def validate_city(self, field):
+        if field.errors:  # not one of the offered towns: nothing to look up
+            return
         city = db.session.get(City, field.data) if field.data else None
         if city is not None and city.region_id != self.region.data:
             raise ValidationError(_l("This town is not in the chosen region."))

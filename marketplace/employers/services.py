@@ -19,7 +19,7 @@ from marketplace.employers.models import (
     OrganisationMember,
     VerificationStatus,
 )
-from marketplace.employers.verification import resubmit_organisation
+from marketplace.employers.verification import resubmit_organisation, reverify_organisation
 from marketplace.errors import DomainError, DuplicateIdentifier, InvalidToken
 from marketplace.extensions import db
 
@@ -92,7 +92,10 @@ def membership_of(user: User, organisation_id: int) -> OrganisationMember | None
 def update_organisation(organisation: EmployerOrganisation, *, actor: User,
                         **fields) -> EmployerOrganisation:
     """Save the owner's edits. The BIN can change only before verification; a rejected
-    organisation goes back to the verification queue. Raises DuplicateIdentifier."""
+    organisation, or a verified one whose name or region changed, goes back to the
+    verification queue. Raises DuplicateIdentifier."""
+    identity_changed = any(name in fields and fields[name] != getattr(organisation, name)
+                           for name in ("name", "region"))
     if "bin" in fields:
         if organisation.status is VerificationStatus.VERIFIED:
             fields.pop("bin")
@@ -104,6 +107,8 @@ def update_organisation(organisation: EmployerOrganisation, *, actor: User,
     record("organisation:update", organisation, actor=actor, fields=sorted(fields))
     if organisation.status is VerificationStatus.REJECTED:
         resubmit_organisation(organisation, actor=actor)
+    elif organisation.status is VerificationStatus.VERIFIED and identity_changed:
+        reverify_organisation(organisation, actor=actor)
     return organisation
 
 

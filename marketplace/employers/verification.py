@@ -5,6 +5,7 @@ Transitions (ORGANISATION_TRANSITIONS, tested over every pair):
     pending  --verify---> verified   staff of the organisation's region, or an admin
     pending  --reject---> rejected   same, with a reason the owner sees
     rejected --resubmit-> pending    the owner edits the details and sends them again
+    verified --reverify-> pending    the owner changed the name or region: checked again
 
 Vacancies of an organisation that is not verified cannot be opened, so none are public.
 """
@@ -30,8 +31,9 @@ ORGANISATION_TRANSITIONS = {
     (VerificationStatus.PENDING, "verify"): VerificationStatus.VERIFIED,
     (VerificationStatus.PENDING, "reject"): VerificationStatus.REJECTED,
     (VerificationStatus.REJECTED, "resubmit"): VerificationStatus.PENDING,
+    (VerificationStatus.VERIFIED, "reverify"): VerificationStatus.PENDING,
 }
-ORGANISATION_ACTIONS = ("verify", "reject", "resubmit")
+ORGANISATION_ACTIONS = ("verify", "reject", "resubmit", "reverify")
 
 _REFUSALS = {
     "verify": _l("Only an organisation waiting for verification can be verified."),
@@ -99,3 +101,10 @@ def reject_organisation(organisation: EmployerOrganisation, *, actor: User, reas
 def resubmit_organisation(organisation: EmployerOrganisation, *, actor: User) -> None:
     """Raises InvalidOrganisationTransition unless the organisation was rejected."""
     _move(organisation, "resubmit", actor=actor, changes={"submitted_at": utcnow()})
+
+
+def reverify_organisation(organisation: EmployerOrganisation, *, actor: User) -> None:
+    """A verified organisation whose identity changed waits for staff again (its vacancies
+    stop being public meanwhile)."""
+    _move(organisation, "reverify", actor=actor, changes={
+        "submitted_at": utcnow(), "verified_by_id": None, "verified_at": None})

@@ -2,6 +2,7 @@
 
 from flask import Blueprint, flash, redirect
 from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
 
 from marketplace.errors import DomainError
 from marketplace.extensions import db
@@ -13,11 +14,15 @@ def attempt(action, *, success: str, target: str):
     """Run one service call; commit and confirm, or roll back and say what was wrong."""
     try:
         action()
+        db.session.commit()
     except DomainError as error:
         db.session.rollback()
         flash(str(error.message), "error")
+    except IntegrityError:
+        # Two identical submissions at once: the database's unique key stopped the second.
+        db.session.rollback()
+        flash(_("This has already been done: the form was probably sent twice."), "info")
     else:
-        db.session.commit()
         flash(success, "success")
     return redirect(target)
 

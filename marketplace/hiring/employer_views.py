@@ -193,12 +193,10 @@ def contract(employment_id):
     employment = db.session.get(Employment, employment_id)
     if employment is None or employment.contract_file is None:
         abort(404)
-    application = employment.application
-    allowed = (current_user.role in (Role.STAFF, Role.ADMIN)
-               or application.profile.user_id == current_user.id
-               or services.is_member(current_user, application.vacancy))
-    if not allowed:
+    if not employments.can_download_contract(current_user, employment):
         abort(404)
+    employments.record_contract_download(employment, actor=current_user)
+    db.session.commit()
     return send_stored(employment.contract_file)
 
 

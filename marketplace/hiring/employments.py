@@ -9,7 +9,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from marketplace.audit.services import record
-from marketplace.auth.models import User
+from marketplace.auth.models import Role, User
 from marketplace.db_types import utcnow
 from marketplace.extensions import db
 from marketplace.hiring.models import (
@@ -23,6 +23,7 @@ from marketplace.hiring.offers import withdrawal_of
 from marketplace.hiring.services import (
     HiringRuleBroken,
     application_links,
+    is_member,
     move,
     organisation_users,
 )
@@ -82,3 +83,19 @@ def end_employment(employment: Employment, *, end_date: date, reason: str, actor
 
 def is_employment(employment: Employment) -> bool:
     return employment.status in (EmploymentStatus.CONFIRMED, EmploymentStatus.ENDED)
+
+
+def can_download_contract(user: User, employment: Employment) -> bool:
+    """The candidate, members of the employing organisation, staff of the candidate's region
+    and administrators."""
+    application = employment.application
+    if user.role is Role.ADMIN:
+        return True
+    if user.role is Role.STAFF:
+        return user.region_id is not None and user.region_id == application.profile.region_id
+    return (application.profile.user_id == user.id
+            or is_member(user, application.vacancy))
+
+
+def record_contract_download(employment: Employment, *, actor: User) -> None:
+    record("employment:contract_download", employment, actor=actor, role=actor.role.value)

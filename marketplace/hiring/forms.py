@@ -5,14 +5,13 @@ from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     DateField,
-    DecimalField,
     IntegerField,
     SelectField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from marketplace.forms import BaseForm, choices
+from marketplace.forms import BaseForm, MoneyField, choices
 from marketplace.hiring.models import ContractType, RejectionReason
 
 REJECTION_LABELS = {
@@ -72,7 +71,7 @@ class WithdrawalResponseForm(BaseForm):
 
 class HireForm(BaseForm):
     start_date = DateField(_l("Start date"), validators=[InputRequired()])
-    monthly_wage = DecimalField(_l("Monthly wage, KZT"), places=2, validators=[
+    monthly_wage = MoneyField(_l("Monthly wage, KZT"), validators=[
         InputRequired(), NumberRange(min=1, max=100_000_000,
                                      message=_l("Enter an amount from 1 to 100 000 000."))])
     hours_per_week = IntegerField(_l("Hours per week"), validators=[

@@ -51,8 +51,14 @@ def _require_offer(application: Application) -> None:
 
 def save_disclosure(application: Application, *, disclosure: str, story: str, share: bool,
                     actor: User) -> Disclosure:
-    _require_offer(application)
+    """Writing or sharing needs a conditional offer; withdrawing consent is always possible."""
     row = db.session.query(Disclosure).filter_by(application_id=application.id).one_or_none()
+    if not share and row is not None and application.status is not ApplicationStatus.OFFER:
+        row.shared_at = None
+        record("disclosure:unshare", application, actor=actor)
+        db.session.flush()
+        return row
+    _require_offer(application)
     if row is None:
         row = Disclosure(application=application, content={})
         db.session.add(row)
@@ -74,7 +80,8 @@ def disclosure_of(application: Application) -> Disclosure | None:
 def read_shared_disclosure(application: Application, *, viewer: User) -> dict | None:
     """The shared disclosure for the employer, audited on every read; None when not shared."""
     row = disclosure_of(application)
-    if row is None or row.shared_at is None:
+    visible = application.status in (ApplicationStatus.OFFER, ApplicationStatus.HIRED)
+    if row is None or row.shared_at is None or not visible:
         return None
     record("disclosure:view", application, actor=viewer)
     return row.content

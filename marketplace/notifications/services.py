@@ -21,7 +21,9 @@ def notify(user: User, kind: str, *, link: str | None = None, **params) -> Notif
         text = render(kind, params)
         body = text + (f"\n\n{url_for('main.index', _external=True).rstrip('/')}{link}"
                        if link and has_request_context() else "")
-        send_message(to=user.login, subject=_("Jumys Bar: %(text)s", text=text[:80]), body=body)
+        # One line: a title with a line break must not break the e-mail header.
+        subject = _("Jumys Bar: %(text)s", text=" ".join(text.split())[:80])
+        send_message(to=user.login, subject=subject, body=body)
     db.session.flush()
     return notification
 

@@ -124,7 +124,11 @@ def skill_names(language: str) -> list[str]:
     return sorted(skill.name_in(language) for skill in db.session.scalars(select(Skill)))
 
 
+MAX_ID = 2**31 - 1
+
+
 def city_choices(region_id: int | None) -> list[SelectChoice]:
-    if not region_id:
+    """Towns of a region; an absurd id from a tampered form is simply no region."""
+    if not isinstance(region_id, int) or not 0 < region_id <= MAX_ID:
         return []
     return _sorted_choices(db.session.scalars(select(City).where(City.region_id == region_id)))

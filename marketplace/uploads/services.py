@@ -54,6 +54,12 @@ def sniff(data: bytes) -> str:
     raise UploadRejected(_l("Only PDF, JPEG or PNG files can be uploaded."))
 
 
+def _safe_name(filename: str | None) -> str:
+    """ASCII-safe and short enough for the column (the extension comes from the content)."""
+    name = secure_filename(filename or "") or "file"
+    return name[-200:]
+
+
 def save_upload(file_storage, *, owner) -> StoredFile:
     """Validate and store an uploaded file; raises UploadRejected and then writes nothing."""
     data = _read_capped(file_storage.stream)
@@ -62,7 +68,7 @@ def save_upload(file_storage, *, owner) -> StoredFile:
     (upload_dir() / key).write_bytes(data)
     db.session.info.setdefault(_WRITTEN, []).append(upload_dir() / key)
     stored = StoredFile(owner_id=getattr(owner, "id", None), storage_key=key,
-                        original_name=secure_filename(file_storage.filename or "") or "file",
+                        original_name=_safe_name(file_storage.filename),
                         content_type=content_type, size=len(data),
                         sha256=hashlib.sha256(data).hexdigest())
     db.session.add(stored)
