@@ -1,6 +1,7 @@
 """Applications, the pipeline, invitations, fair-chance disclosure, offer withdrawal and hires."""
 
 import io
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -223,10 +224,12 @@ def test_name_and_contacts_appear_only_after_applying(app, client, login, world)
 
 def test_invitation_accepted_becomes_an_application(app, client, login, world):
     _as(client, login, world.employer)
-    client.post(f"/employer/vacancies/{world.vacancy_id}/invite/{world.profile_id}",
-                data={"message": "Приходите к нам"})
-    client.post(f"/employer/vacancies/{world.vacancy_id}/invite/{world.profile_id}",
-                data={"message": "Ещё раз"})
+    ranked = client.get(f"/employer/vacancies/{world.vacancy_id}/candidates")
+    token = re.search(r'name="candidate" value="([^"]+)"', ranked.get_data(as_text=True))[1]
+    url = f"/employer/vacancies/{world.vacancy_id}/invite"
+    client.post(url, data={"candidate": token, "message": "Приходите к нам"})
+    client.post(url, data={"candidate": token, "message": "Ещё раз"})
+    assert client.post(url, data={"candidate": "forged", "message": ""}).status_code == 404
     with app.app_context():
         assert db.session.scalar(select(func.count(Invitation.id))) == 1
         invitation_id = db.session.scalar(select(Invitation.id))

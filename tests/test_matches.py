@@ -33,14 +33,14 @@ def test_employer_sees_discoverable_candidates_ranked_and_anonymised(
         app, client, make_user, login, skill_codes):
     employer = make_user("employer")
     vacancy_id = make_vacancy(app, employer, skill_codes)
-    strong, strong_id = make_candidate(app, make_user, skill_codes)
-    weak, weak_id = make_candidate(app, make_user, skill_codes[:1], title="")
-    hidden, hidden_id = make_candidate(app, make_user, skill_codes, discoverable=False)
+    strong, _ = make_candidate(app, make_user, skill_codes, title="Сильный сварщик")
+    make_candidate(app, make_user, skill_codes[:1], title="Ученик")
+    make_candidate(app, make_user, skill_codes, discoverable=False, title="Скрытый сварщик")
     login(employer)
     page = client.get(f"/employer/vacancies/{vacancy_id}/candidates").get_data(as_text=True)
-    assert f"Candidate no. {strong_id}" in page and f"Candidate no. {weak_id}" in page
-    assert page.index(f"Candidate no. {strong_id}") < page.index(f"Candidate no. {weak_id}")
-    assert f"Candidate no. {hidden_id}" not in page, "no consent, not shown"
+    assert "Candidate no. 1: Сильный сварщик" in page and "Candidate no. 2: Ученик" in page
+    assert "Скрытый сварщик" not in page, "no consent, not shown"
+    assert "/invite/" not in page, "the invite form carries an opaque token, not an id"
     assert strong.login not in page and "Жасырын Есім" not in page, "no names or phones"
     assert "Required skills present:" in page and "Required skills missing:" in page
     assert "How the score is made up" in page
@@ -57,14 +57,26 @@ def test_revoking_consent_removes_the_candidate_from_rankings(
         app, client, make_user, login, skill_codes):
     employer = make_user("employer")
     vacancy_id = make_vacancy(app, employer, skill_codes)
-    candidate, profile_id = make_candidate(app, make_user, skill_codes)
+    candidate, profile_id = make_candidate(app, make_user, skill_codes, title="Согласный")
     login(employer)
     url = f"/employer/vacancies/{vacancy_id}/candidates"
-    assert f"Candidate no. {profile_id}" in client.get(url).get_data(as_text=True)
+    assert "Согласный" in client.get(url).get_data(as_text=True)
     with app.app_context():
         db.session.get(CandidateProfile, profile_id).discoverable = False
         db.session.commit()
-    assert f"Candidate no. {profile_id}" not in client.get(url).get_data(as_text=True)
+    assert "Согласный" not in client.get(url).get_data(as_text=True)
+
+
+def test_a_draft_vacancy_shows_no_ranking(app, client, make_user, login, skill_codes):
+    from marketplace.employers.models import VacancyStatus
+
+    employer = make_user("employer")
+    vacancy_id = make_vacancy(app, employer, skill_codes, status=VacancyStatus.DRAFT)
+    make_candidate(app, make_user, skill_codes, title="Любой сварщик")
+    login(employer)
+    page = client.get(f"/employer/vacancies/{vacancy_id}/candidates").get_data(as_text=True)
+    assert "Любой сварщик" not in page
+    assert "shown once the vacancy is published" in page
 
 
 def test_candidate_gets_public_vacancies_with_reasons_in_kazakh(

@@ -29,6 +29,7 @@ from marketplace.forms import choices
 from marketplace.i18n import current_language
 from marketplace.mail import send_message
 from marketplace.matches.services import ranked_candidates, skill_labels
+from marketplace.matches.tokens import candidate_token
 from marketplace.reference.models import City, Occupation, Region, Sector
 from marketplace.reference.services import region_choices, sector_choices, skill_names
 from marketplace.urls import page_number, redirect_back
@@ -335,6 +336,10 @@ def vacancy_status(vacancy_id):
 @role_required(Role.EMPLOYER)
 def vacancy_candidates(vacancy_id):
     vacancy = vacancy_of_member(current_user, vacancy_id) or abort(404)
+    if not vacancies.is_public(vacancy):  # private drafts could be used to probe people
+        return render_template("employers/vacancy_candidates.html", vacancy=vacancy,
+                               ranked=None, labels={})
     page = ranked_candidates(vacancy, page=page_number())
     return render_template("employers/vacancy_candidates.html", vacancy=vacancy, ranked=page,
-                           labels=skill_labels(e for _, _, e in page.items))
+                           labels=skill_labels(e for _, _, e in page.items),
+                           token=candidate_token)

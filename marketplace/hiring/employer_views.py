@@ -32,6 +32,7 @@ from marketplace.hiring.transitions import (
     EMPLOYER_ACTIONS,
     allowed_actions,
 )
+from marketplace.matches.tokens import profile_id_from_token
 from marketplace.uploads.services import save_upload, send_stored
 
 PIPELINE_COLUMNS = (ApplicationStatus.APPLIED, ApplicationStatus.SHORTLISTED,
@@ -170,11 +171,12 @@ def employer_end_employment(employment_id):
         target=_back(employment.application))
 
 
-@bp.route("/employer/vacancies/<int:vacancy_id>/invite/<int:profile_id>", methods=["POST"])
+@bp.route("/employer/vacancies/<int:vacancy_id>/invite", methods=["POST"])
 @role_required(Role.EMPLOYER)
-def invite(vacancy_id, profile_id):
+def invite(vacancy_id):
     vacancy = vacancy_of_member(current_user, vacancy_id) or abort(404)
-    profile = db.session.get(CandidateProfile, profile_id)
+    profile_id = profile_id_from_token(request.form.get("candidate", ""), vacancy_id=vacancy.id)
+    profile = db.session.get(CandidateProfile, profile_id) if profile_id else None
     if profile is None or not profile.discoverable:
         abort(404)
     form = InviteForm()

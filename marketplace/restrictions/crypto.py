@@ -12,7 +12,7 @@ from sqlalchemy import LargeBinary
 from sqlalchemy.types import TypeDecorator
 
 
-def _cipher() -> MultiFernet:
+def cipher() -> MultiFernet:
     keys = current_app.config["DATA_ENCRYPTION_KEYS"].split(",")
     return MultiFernet([Fernet(key.strip()) for key in keys if key.strip()])
 
@@ -27,9 +27,9 @@ class EncryptedJSON(TypeDecorator):
         if value is None:
             return None
         plaintext = json.dumps(value, ensure_ascii=False, sort_keys=True).encode("utf-8")
-        return _cipher().encrypt(plaintext)
+        return cipher().encrypt(plaintext)
 
     def process_result_value(self, value, dialect):
         if value is None:
             return None
-        return json.loads(_cipher().decrypt(bytes(value)).decode("utf-8"))
+        return json.loads(cipher().decrypt(bytes(value)).decode("utf-8"))

@@ -22,7 +22,7 @@ ROUTES = {
     ("POST", f"/employer/applications/{M}/withdrawal/final"): (302, 403, 404, 403, 403),
     ("POST", f"/employer/applications/{M}/hire"):           (302, 403, 404, 403, 403),
     ("POST", f"/employer/employments/{M}/end"):             (302, 403, 404, 403, 403),
-    ("POST", f"/employer/vacancies/{M}/invite/{M}"):        (302, 403, 404, 403, 403),
+    ("POST", f"/employer/vacancies/{M}/invite"):            (302, 403, 404, 403, 403),
     ("GET", f"/employments/{M}/contract"):                  (302, 404, 404, 404, 404),
     ("GET", "/notifications/"):                             (302, 200, 200, 200, 200),
     ("POST", "/notifications/read"):                        (302, 302, 302, 302, 302),
