@@ -33,7 +33,7 @@ from marketplace.hiring.transitions import (
     allowed_actions,
 )
 from marketplace.matches.tokens import profile_id_from_token
-from marketplace.uploads.services import save_upload, send_stored
+from marketplace.uploads.services import send_stored
 
 PIPELINE_COLUMNS = (ApplicationStatus.APPLIED, ApplicationStatus.SHORTLISTED,
                     ApplicationStatus.INTERVIEW, ApplicationStatus.OFFER,
@@ -143,13 +143,11 @@ def employer_record_hire(application_id):
         return redirect(_back(application))
 
     def record():
-        employment = employments.record_hire(
+        employments.record_hire(
             application, start_date=form.start_date.data, monthly_wage=form.monthly_wage.data,
             hours_per_week=form.hours_per_week.data,
-            contract_type=ContractType(form.contract_type.data), actor=current_user)
-        upload = form.contract.data
-        if upload and upload.filename:  # stored only once the hire itself is valid
-            employment.contract_file = save_upload(upload, owner=current_user)
+            contract_type=ContractType(form.contract_type.data),
+            contract_upload=form.contract.data, actor=current_user)
 
     return attempt(record, success=_("The hire has been recorded. The candidate will be asked "
                                      "to confirm it."), target=_back(application))

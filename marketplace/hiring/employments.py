@@ -29,12 +29,14 @@ from marketplace.hiring.services import (
 )
 from marketplace.hiring.transitions import EMPLOYMENT_TRANSITIONS, next_state
 from marketplace.notifications.services import notify, notify_all
+from marketplace.uploads.services import save_upload
 
 
 def record_hire(application: Application, *, start_date: date, monthly_wage: Decimal,
-                hours_per_week: int, contract_type: ContractType, contract_file=None,
+                hours_per_week: int, contract_type: ContractType, contract_upload=None,
                 actor: User, today: date | None = None) -> Employment:
-    """Raises HiringRuleBroken unless the candidate accepted the offer and the terms are sane."""
+    """Raises HiringRuleBroken unless the candidate accepted the offer and the terms are sane,
+    or UploadRejected for a bad contract scan (then nothing is written)."""
     if application.offer_response is not OfferResponse.ACCEPTED:
         raise HiringRuleBroken(_l("A hire can be recorded only after the candidate accepted "
                                   "the offer."))
@@ -46,6 +48,8 @@ def record_hire(application: Application, *, start_date: date, monthly_wage: Dec
         raise HiringRuleBroken(_l("The start date is too far in the future."), field="start_date")
     if monthly_wage <= 0:
         raise HiringRuleBroken(_l("The wage must be positive."), field="monthly_wage")
+    contract_file = (save_upload(contract_upload, owner=actor)
+                     if contract_upload is not None and contract_upload.filename else None)
     employment = Employment(application=application, start_date=start_date,
                             monthly_wage=monthly_wage, hours_per_week=hours_per_week,
                             contract_type=contract_type, contract_file=contract_file,
@@ -53,7 +57,8 @@ def record_hire(application: Application, *, start_date: date, monthly_wage: Dec
     db.session.add(employment)
     move(application, "hire", actor=actor)
     db.session.flush()
-    record("employment:record", employment, actor=actor, application_id=application.id)
+    record("employment:record", employment, actor=actor, application_id=application.id,
+           contract_file_id=contract_file.id if contract_file else None)
     notify(application.profile.user, "hire_recorded", link=application_links(application)[0],
            vacancy=application.vacancy.title)
     return employment
