@@ -5,6 +5,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from marketplace.actions import attempt
 from marketplace.auth.models import Role
 from marketplace.auth.permissions import role_required
 from marketplace.candidates.services import profile_for
@@ -128,15 +129,9 @@ def edit(certificate_id):
 @role_required(Role.CANDIDATE)
 def delete(certificate_id):
     certificate = _own_certificate(certificate_id)
-    try:
-        services.delete_certificate(certificate, actor=current_user)
-    except DomainError as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
-        return redirect(url_for("certificates.detail", certificate_id=certificate_id))
-    db.session.commit()
-    flash(_("Certificate deleted."), "success")
-    return redirect(url_for("certificates.index"))
+    return attempt(lambda: services.delete_certificate(certificate, actor=current_user),
+                   success=_("Certificate deleted."), target=url_for("certificates.index"),
+                   failure_target=url_for("certificates.detail", certificate_id=certificate_id))
 
 
 @bp.route("/candidate/certificates/<int:certificate_id>/card")
@@ -199,15 +194,9 @@ def review(certificate_id):
 @role_required(Role.STAFF)
 def do_verify(certificate_id):
     certificate = _reviewable(certificate_id)
-    try:
-        services.verify(certificate, staff=current_user)
-    except DomainError as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
-        return redirect(url_for("certificates.review", certificate_id=certificate_id))
-    db.session.commit()
-    flash(_("Certificate verified."), "success")
-    return redirect(url_for("certificates.queue"))
+    return attempt(lambda: services.verify(certificate, staff=current_user),
+                   success=_("Certificate verified."), target=url_for("certificates.queue"),
+                   failure_target=url_for("certificates.review", certificate_id=certificate_id))
 
 
 def _with_reason(certificate_id, action, prefix, done_message):

@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user
 from sqlalchemy.exc import IntegrityError
 
+from marketplace.actions import attempt
 from marketplace.auth.models import Role
 from marketplace.auth.permissions import role_required
 from marketplace.employers import services, vacancies
@@ -158,14 +159,9 @@ def cancel_invite(organisation_id, invite_id):
     invitation = db.session.get(OrganisationInvite, invite_id)
     if invitation is None or invitation.organisation_id != organisation_id:
         abort(404)
-    try:
-        services.cancel_invite(invitation, actor=current_user)
-    except DomainError as error:
-        _show_error(None, error)
-    else:
-        db.session.commit()
-        flash(_("The invitation has been cancelled."), "success")
-    return redirect(url_for("employers.organisation", organisation_id=organisation_id))
+    return attempt(lambda: services.cancel_invite(invitation, actor=current_user),
+                   success=_("The invitation has been cancelled."),
+                   target=url_for("employers.organisation", organisation_id=organisation_id))
 
 
 @bp.route("/organisations/<int:organisation_id>/members/<int:member_id>/remove",
@@ -176,14 +172,9 @@ def remove_member(organisation_id, member_id):
     member = db.session.get(OrganisationMember, member_id)
     if member is None or member.organisation_id != organisation_id:
         abort(404)
-    try:
-        services.remove_member(member, actor=current_user)
-    except DomainError as error:
-        _show_error(None, error)
-    else:
-        db.session.commit()
-        flash(_("The member has been removed."), "success")
-    return redirect(url_for("employers.organisation", organisation_id=organisation_id))
+    return attempt(lambda: services.remove_member(member, actor=current_user),
+                   success=_("The member has been removed."),
+                   target=url_for("employers.organisation", organisation_id=organisation_id))
 
 
 @bp.route("/invites/<token>", methods=["GET", "POST"])

@@ -5,13 +5,14 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from marketplace.actions import attempt
 from marketplace.auth.models import Role
 from marketplace.auth.permissions import role_required
 from marketplace.candidates.models import CandidateProfile
 from marketplace.employers.services import vacancy_of_member
 from marketplace.extensions import db
 from marketplace.hiring import employments, offers, services
-from marketplace.hiring.blueprint import attempt, bp, form_errors
+from marketplace.hiring.blueprint import bp, form_errors
 from marketplace.hiring.forms import (
     EndEmploymentForm,
     HireForm,
