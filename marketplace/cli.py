@@ -88,7 +88,19 @@ def matching_train_command(min_outcomes):
     click.echo("Weights: " + ", ".join(f"{k} {v:.1f}" for k, v in run.weights.items()))
 
 
+@click.command("matching-refresh")
+@with_appcontext
+def matching_refresh_command():
+    """Ask every worker to rebuild its matching index (run daily, e.g. from cron), so ended
+    restrictions and expired certificates stop counting."""
+    from marketplace.matches.changes import record_change
+
+    record_change("refresh", 0)
+    db.session.commit()
+    click.echo("Every worker will rebuild its matching index on its next request.")
+
+
 def register(app: Flask) -> None:
     for command in (load_reference_command, create_user_command, seed_demo_command,
-                    matching_train_command):
+                    matching_train_command, matching_refresh_command):
         app.cli.add_command(command)

@@ -61,3 +61,19 @@ class MoneyField(StringField):
         if self.raw_data:
             return self.raw_data[0]
         return "" if self.data is None else f"{self.data:f}"
+
+
+def show_domain_error(form, error, *, default_field: str | None = None) -> None:
+    """After a refused service call: roll back, then put the message under the field it concerns
+    (`error.context["field"]`, else `default_field`), or at the top of the page."""
+    from flask import flash
+
+    from marketplace.extensions import db
+
+    db.session.rollback()
+    name = error.context.get("field") or default_field or ""
+    field = getattr(form, name, None) if form is not None else None
+    if field is None:
+        flash(str(error.message), "error")
+    else:
+        field.errors = [*field.errors, error.message]

@@ -186,3 +186,31 @@ def test_search_hides_and_apply_refuses_a_job_the_candidate_is_banned_from(
         assert db.session.scalar(select(Application)) is None
     client.post("/logout")
     assert "Кассир в банке" in client.get("/jobs").get_data(as_text=True), "others still see it"
+
+
+def test_the_daily_refresh_lets_an_ended_curfew_stop_filtering(app, client, make_user, login,
+                                                               staff, skill_codes):
+    """A curfew's end date is applied when the profile is indexed; `flask matching-refresh`
+    makes every worker rebuild so the day after it ends the job is shown again."""
+    from unittest import mock
+
+    employer = make_user("employer")
+    night_id = make_vacancy(app, employer, skill_codes, title="Ночная смена на складе")
+    with app.app_context():
+        db.session.get(Vacancy, night_id).schedule = Schedule.NIGHT
+        db.session.commit()
+    candidate, profile_id = make_candidate(app, make_user, skill_codes)
+    _record(app, profile_id, staff.id, services.record_curfew, start="22:00", end="06:00",
+            until=date.today())
+    with app.app_context():
+        from marketplace.matches.index import current_index
+
+        assert current_index().rank_candidates(night_id).total == 0
+    tomorrow = date.today() + timedelta(days=1)
+    with mock.patch("marketplace.restrictions.services.date") as fake_date:
+        fake_date.today.return_value = tomorrow
+        fake_date.fromisoformat = date.fromisoformat
+        result = app.test_cli_runner().invoke(args=["matching-refresh"])
+        assert result.exit_code == 0, result.output
+        with app.app_context():
+            assert current_index().rank_candidates(night_id).total == 1

@@ -8,7 +8,7 @@ from marketplace.auth.models import Role, User
 from marketplace.auth.permissions import role_required
 from marketplace.errors import DomainError
 from marketplace.extensions import db
-from marketplace.forms import choices
+from marketplace.forms import choices, show_domain_error
 from marketplace.reference.models import Region
 from marketplace.reference.services import region_choices
 from marketplace.urls import page_number
@@ -43,9 +43,7 @@ def create_user():
                 region=db.session.get(Region, form.region.data) if form.region.data else None,
                 actor=current_user)
         except DomainError as error:
-            db.session.rollback()
-            field = getattr(form, error.context.get("field", ""), None)
-            field.errors = [*field.errors, error.message]
+            show_domain_error(form, error)
         else:
             db.session.commit()
             flash(_("Account created for %(name)s.", name=user.full_name), "success")

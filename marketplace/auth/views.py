@@ -17,6 +17,7 @@ from marketplace.candidates.services import register_candidate
 from marketplace.employers.services import register_employer
 from marketplace.errors import DomainError
 from marketplace.extensions import db, limiter
+from marketplace.forms import show_domain_error
 from marketplace.i18n import current_language
 from marketplace.mail import send_message
 from marketplace.reference.models import Region, Sector
@@ -79,14 +80,6 @@ def register():
     return render_template("auth/register_choice.html")
 
 
-def _apply_domain_error(form, error: DomainError) -> None:
-    field = getattr(form, error.context.get("field", ""), None)
-    if field is not None:
-        field.errors = [*field.errors, error.message]
-    else:
-        flash(str(error.message), "error")
-
-
 def _register(form, template, register_fn, **extra):
     if current_user.is_authenticated:
         return redirect_home(current_user)
@@ -95,8 +88,7 @@ def _register(form, template, register_fn, **extra):
             user = register_fn(form, **extra)
             db.session.commit()
         except DomainError as error:
-            db.session.rollback()
-            _apply_domain_error(form, error)
+            show_domain_error(form, error)
         except IntegrityError:  # the same details registered at the same moment
             db.session.rollback()
             flash(_("An account with these details already exists. Please sign in."), "error")

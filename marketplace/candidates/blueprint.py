@@ -1,12 +1,11 @@
 """The candidate blueprint and what its views share: the signed-in candidate's own profile,
 and turning a service's DomainError into a message next to the right field."""
 
-from flask import Blueprint, abort, flash
+from flask import Blueprint, abort
 from flask_login import current_user
 
 from marketplace.candidates.models import CandidateProfile
 from marketplace.candidates.services import profile_for
-from marketplace.errors import DomainError
 from marketplace.extensions import db
 
 bp = Blueprint("candidates", __name__, url_prefix="/candidate")
@@ -27,12 +26,3 @@ def own_entry(model, entry_id: int):
         abort(404)
     return entry
 
-
-def show_error(form, error: DomainError) -> None:
-    """After a rollback: the message goes under its field, or at the top of the page."""
-    db.session.rollback()
-    field = getattr(form, error.context.get("field", ""), None)
-    if field is not None:
-        field.errors = [*field.errors, error.message]
-    else:
-        flash(str(error.message), "error")

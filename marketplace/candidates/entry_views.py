@@ -13,7 +13,7 @@ from flask_login import current_user
 from marketplace.auth.models import Role
 from marketplace.auth.permissions import role_required
 from marketplace.candidates import entries
-from marketplace.candidates.blueprint import bp, own_entry, own_profile, show_error
+from marketplace.candidates.blueprint import bp, own_entry, own_profile
 from marketplace.candidates.forms import EducationForm, LanguageForm, WorkForm
 from marketplace.candidates.models import (
     CandidateLanguage,
@@ -26,6 +26,7 @@ from marketplace.candidates.models import (
 from marketplace.candidates.services import occupation_choices
 from marketplace.errors import DomainError
 from marketplace.extensions import db
+from marketplace.forms import show_domain_error
 from marketplace.i18n import current_language
 
 
@@ -87,7 +88,7 @@ def _submit(kind: EntryKind, form, save: Callable, title):
         try:
             save(actor=current_user, **kind.values(form))
         except DomainError as error:
-            show_error(form, error)
+            show_domain_error(form, error)
         else:
             db.session.commit()
             flash(str(kind.saved), "success")

@@ -10,10 +10,11 @@ from flask_login import current_user, logout_user
 from marketplace.auth.models import Role
 from marketplace.auth.permissions import role_required
 from marketplace.candidates import privacy
-from marketplace.candidates.blueprint import bp, own_profile, show_error
+from marketplace.candidates.blueprint import bp, own_profile
 from marketplace.candidates.forms import DeleteAccountForm
 from marketplace.errors import DomainError
 from marketplace.extensions import db
+from marketplace.forms import show_domain_error
 
 
 def _page(form, status=200):
@@ -46,7 +47,7 @@ def delete_account():
         try:
             privacy.delete_account(profile, password=form.password.data, actor=current_user)
         except DomainError as error:
-            show_error(form, error)
+            show_domain_error(form, error)
         else:
             db.session.commit()
             logout_user()

@@ -13,7 +13,7 @@ from marketplace.candidates import (  # noqa: F401 - entry and privacy views add
     privacy_views,
     services,
 )
-from marketplace.candidates.blueprint import bp, own_entry, own_profile, show_error
+from marketplace.candidates.blueprint import bp, own_entry, own_profile
 from marketplace.candidates.forms import (
     EDUCATION_LABELS,
     LANGUAGE_LABELS,
@@ -26,7 +26,7 @@ from marketplace.candidates.forms import (
 from marketplace.candidates.models import SCHEDULES, CandidateSkill
 from marketplace.errors import DomainError
 from marketplace.extensions import db
-from marketplace.forms import choices
+from marketplace.forms import choices, show_domain_error
 from marketplace.i18n import current_language
 from marketplace.matches import services as match_services
 from marketplace.reference.models import City, Region
@@ -112,7 +112,7 @@ def edit_profile():
                 profile, actor=current_user, **_job_wishes(form),
                 occupation_names={f: form[f].data or "" for f in form.OCCUPATION_FIELDS})
         except DomainError as error:
-            show_error(form, error)
+            show_domain_error(form, error)
         else:
             db.session.commit()
             flash(_("Your profile has been saved."), "success")
@@ -133,7 +133,7 @@ def edit_personal():
             services.update_personal(profile, actor=current_user, full_name=form.full_name.data,
                                      phone=form.phone.data, iin=form.iin.data)
         except DomainError as error:
-            show_error(form, error)
+            show_domain_error(form, error)
         else:
             db.session.commit()
             flash(_("Your personal data has been saved."), "success")
@@ -152,7 +152,7 @@ def add_skill():
             services.add_skill(profile, text=form.skill.data, level=form.level.data,
                                years=form.years.data, actor=current_user)
         except DomainError as error:
-            show_error(form, error)
+            show_domain_error(form, error)
         else:
             db.session.commit()
             flash(_("Skill added."), "success")

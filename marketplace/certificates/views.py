@@ -15,6 +15,7 @@ from marketplace.certificates.models import Certificate, CertificateStatus
 from marketplace.certificates.qr import qr_svg
 from marketplace.errors import DomainError
 from marketplace.extensions import db
+from marketplace.forms import show_domain_error
 from marketplace.uploads.services import UploadRejected
 
 bp = Blueprint("certificates", __name__)
@@ -51,14 +52,8 @@ def _form_for(profile, certificate=None) -> CertificateForm:
 
 def _show_error(form, error: DomainError) -> None:
     """The message beside the field it concerns (upload problems beside the file input)."""
-    db.session.rollback()
-    field = getattr(form, error.context.get("field", ""), None)
-    if field is None and isinstance(error, UploadRejected):
-        field = form.scan
-    if field is None:
-        flash(str(error.message), "error")
-    else:
-        field.errors = [*field.errors, error.message]
+    show_domain_error(form, error,
+                      default_field="scan" if isinstance(error, UploadRejected) else None)
 
 
 def _form_values(form) -> dict:

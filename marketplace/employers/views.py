@@ -26,7 +26,7 @@ from marketplace.employers.models import (
 from marketplace.employers.services import organisations_of, vacancy_of_member
 from marketplace.errors import DomainError
 from marketplace.extensions import db
-from marketplace.forms import choices
+from marketplace.forms import choices, show_domain_error
 from marketplace.i18n import current_language
 from marketplace.mail import send_message
 from marketplace.matches.services import ranked_candidates, skill_labels
@@ -48,15 +48,6 @@ def _ownership(organisation_id: int) -> OrganisationMember:
     if membership.role is not MemberRole.OWNER:
         abort(403)
     return membership
-
-
-def _show_error(form, error: DomainError) -> None:
-    db.session.rollback()
-    field = getattr(form, error.context.get("field") or "-", None) if form is not None else None
-    if field is not None:
-        field.errors = [*field.errors, error.message]
-    else:
-        flash(str(error.message), "error")
 
 
 @bp.route("/")
@@ -108,7 +99,7 @@ def edit_organisation(organisation_id):
                 organisation, actor=current_user, region=db.session.get(Region, form.region.data),
                 sector=db.session.get(Sector, form.sector.data), **fields)
         except DomainError as error:
-            _show_error(form, error)
+            show_domain_error(form, error)
         else:
             db.session.commit()
             flash(_("Saved and sent to the job centre for verification again.") if was_rejected
@@ -130,7 +121,7 @@ def invite(organisation_id):
             invitation, token = services.invite_member(organisation, email=form.email.data,
                                                        actor=current_user)
         except DomainError as error:
-            _show_error(form, error)
+            show_domain_error(form, error)
         else:
             db.session.commit()
             _send_invite(invitation, token)
@@ -195,7 +186,7 @@ def accept_invite(token):
                 token, full_name=form.full_name.data, password=form.password.data,
                 email=form.email.data, phone=form.phone.data, locale=current_language())
         except DomainError as error:
-            _show_error(form, error)
+            show_domain_error(form, error)
         else:
             db.session.commit()
             login_user(user)
@@ -211,7 +202,7 @@ def _join_as_current_user(invitation, token):
         try:
             services.accept_invite(token, user=current_user)
         except DomainError as error:
-            _show_error(None, error)
+            show_domain_error(None, error)
             return redirect(url_for("employers.home"))
         db.session.commit()
         flash(_("You are now a member of %(organisation)s.",
@@ -315,7 +306,7 @@ def vacancy_status(vacancy_id):
             raise vacancies.InvalidVacancyTransition(_("Choose what to do with the vacancy."))
         vacancies.change_status(vacancy, form.action.data, actor=current_user)
     except DomainError as error:
-        _show_error(None, error)
+        show_domain_error(None, error)
     else:
         db.session.commit()
         flash(_("The vacancy is now: %(status)s.", status=STATUS_LABELS[vacancy.status.value]),

@@ -23,6 +23,10 @@ from marketplace.matches.models import MatchChange, MatchingWeights
 # Past this many unseen changes a rebuild is cheaper than replaying them one by one.
 REBUILD_AFTER = 5_000
 FREEZE_ABOVE = 10_000
+# Changes that every worker answers with a full rebuild: the skills taxonomy changed, or the
+# daily refresh (`flask matching-refresh`) that lets ended bans, curfews and expired
+# certificates take effect.
+REBUILD_ENTITIES = {"taxonomy", "refresh"}
 _EXTENSION_KEY = "matching_index"
 
 
@@ -79,7 +83,7 @@ def _replay(holder: _Holder, latest: int) -> None:
     changes = db.session.execute(
         select(MatchChange.entity, MatchChange.entity_id).distinct()
         .where(MatchChange.id > holder.seen, MatchChange.id <= latest)).all()
-    if any(entity == "taxonomy" for entity, _ in changes):
+    if any(entity in REBUILD_ENTITIES for entity, _ in changes):
         holder.index, holder.seen = build_index(), latest
         return
     for entity, entity_id in changes:
