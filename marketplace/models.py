@@ -19,7 +19,12 @@ from marketplace.hiring.models import (
     Invitation,
     OfferWithdrawal,
 )
-from marketplace.incentives.models import IncentiveProgramme, ProgrammeRuleVersion
+from marketplace.incentives.models import (
+    Claim,
+    ClaimEvent,
+    IncentiveProgramme,
+    ProgrammeRuleVersion,
+)
 from marketplace.matches.models import MatchChange, MatchingWeights, MatchOutcome
 from marketplace.notifications.models import Notification
 from marketplace.reference.models import City, Occupation, Region, Sector, Skill, SkillSynonym
@@ -27,7 +32,7 @@ from marketplace.restrictions.models import CandidateRestriction
 from marketplace.uploads.models import StoredFile
 
 __all__ = [
-    "IncentiveProgramme", "ProgrammeRuleVersion",
+    "Claim", "ClaimEvent", "IncentiveProgramme", "ProgrammeRuleVersion",
     "Application", "ApplicationEvent", "Disclosure", "Employment", "Invitation",
     "Notification", "OfferWithdrawal", "StoredFile",
     "AuditEvent", "CandidateProfile", "CandidateRestriction", "CandidateSkill", "City",

@@ -55,3 +55,54 @@ class ProgrammeRuleVersion(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     programme: Mapped[IncentiveProgramme] = relationship(back_populates="versions")
+
+
+class ClaimStatus(enum.StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    IN_REVIEW = "in_review"
+    RETURNED = "returned"        # returned to the employer for more information
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    ACTIVE = "active"            # paying
+    COMPLETED = "completed"
+    TERMINATED = "terminated"    # the employment ended early
+
+
+class Claim(db.Model):
+    """An employer's claim under one programme for one confirmed employment."""
+
+    __tablename__ = "claim"
+    __table_args__ = (UniqueConstraint("employment_id", "programme_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    employment_id: Mapped[int] = mapped_column(ForeignKey("employment.id"), index=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("incentive_programme.id"), index=True)
+    rule_version_id: Mapped[int] = mapped_column(ForeignKey("programme_rule_version.id"))
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("employer_organisation.id"),
+                                                 index=True)
+    status: Mapped[ClaimStatus] = mapped_column(StrEnumType(ClaimStatus, "claim_status"),
+                                                default=ClaimStatus.DRAFT, index=True)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    programme: Mapped[IncentiveProgramme] = relationship()
+    rule_version: Mapped[ProgrammeRuleVersion] = relationship()
+    events: Mapped[list["ClaimEvent"]] = relationship(order_by="ClaimEvent.id",
+                                                      cascade="all, delete-orphan")
+
+
+class ClaimEvent(db.Model):
+    """Every move of a claim: who, when, from where to where, and why."""
+
+    __tablename__ = "claim_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claim.id"), index=True)
+    action: Mapped[str] = mapped_column(String(32))
+    from_status: Mapped[str | None] = mapped_column(String(16))
+    to_status: Mapped[str] = mapped_column(String(16))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
