@@ -24,11 +24,27 @@ def chromium_path():
     return CHROMIUM
 
 
+def _buffered(app):
+    """Read each response fully and close it at once. The browser drops connections it no
+    longer needs (a favicon during navigation); a streamed static file left for the garbage
+    collector then raises a ResourceWarning, which the suite treats as an error."""
+
+    def wsgi(environ, start_response):
+        result = app(environ, start_response)
+        try:
+            return [b"".join(result)]
+        finally:
+            if hasattr(result, "close"):
+                result.close()
+
+    return wsgi
+
+
 @pytest.fixture
 def live_server(app):
     """The test app on 127.0.0.1 with CSRF protection on, as in production."""
     app.config["WTF_CSRF_ENABLED"] = True
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, _buffered(app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
