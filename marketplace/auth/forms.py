@@ -26,7 +26,9 @@ class LoginForm(BaseForm):
     remember = BooleanField(_l("Keep me signed in on this device"))
 
 
-class _AccountFields(BaseForm):
+class NewAccountForm(BaseForm):
+    """Who the person is and how they sign in; a phone or an e-mail is enough."""
+
     full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
     email = EmailField(_l("E-mail (optional if you give a phone number)"),
                        filters=[validators.empty_to_none],
@@ -36,7 +38,6 @@ class _AccountFields(BaseForm):
     confirm = PasswordField(_l("Repeat the password"),
                             validators=[DataRequired(), EqualTo("password",
                                         message=_l("The passwords do not match."))])
-    region = SelectField(_l("Region"), coerce=int, validators=[InputRequired()])
     consent = BooleanField(
         _l("I agree to the processing of my personal data for job search"),
         validators=[DataRequired(message=_l("Please give your consent to continue."))],
@@ -45,6 +46,10 @@ class _AccountFields(BaseForm):
     def validate_phone(self, field):
         if not field.data and not self.email.data:
             raise ValidationError(_l("Give a mobile number or an e-mail address."))
+
+
+class _AccountFields(NewAccountForm):
+    region = SelectField(_l("Region"), coerce=int, validators=[InputRequired()])
 
 
 class CandidateRegistrationForm(_AccountFields):

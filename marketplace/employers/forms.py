@@ -8,7 +8,6 @@ from wtforms import (
     EmailField,
     HiddenField,
     IntegerField,
-    PasswordField,
     SelectField,
     StringField,
     TelField,
@@ -17,7 +16,6 @@ from wtforms import (
 from wtforms.validators import (
     DataRequired,
     Email,
-    EqualTo,
     InputRequired,
     Length,
     NumberRange,
@@ -26,7 +24,7 @@ from wtforms.validators import (
 )
 
 from marketplace import validators
-from marketplace.auth.forms import PASSWORD_RULES
+from marketplace.auth.forms import NewAccountForm
 from marketplace.employers.vacancies import resolve_skills
 from marketplace.extensions import db
 from marketplace.forms import BaseForm, MoneyField, choices
@@ -72,24 +70,8 @@ class InviteForm(BaseForm):
                        validators=[DataRequired(), Length(max=254), Email()])
 
 
-class InviteAccountForm(BaseForm):
-    full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
-    email = EmailField(_l("E-mail (optional if you give a phone number)"),
-                       filters=[validators.empty_to_none],
-                       validators=[Optional(), Length(max=254), Email()])
-    phone = TelField(_l("Mobile number"), validators=[Length(max=32), validators.phone])
-    password = PasswordField(_l("Password (at least 8 characters)"), validators=PASSWORD_RULES)
-    confirm = PasswordField(_l("Repeat the password"),
-                            validators=[DataRequired(), EqualTo("password",
-                                        message=_l("The passwords do not match."))])
-    consent = BooleanField(
-        _l("I agree to the processing of my personal data for job search"),
-        validators=[DataRequired(message=_l("Please give your consent to continue."))],
-    )
-
-    def validate_phone(self, field):
-        if not field.data and not self.email.data:
-            raise ValidationError(_l("Give a mobile number or an e-mail address."))
+class InviteAccountForm(NewAccountForm):
+    """A colleague invited by e-mail creates their account (the organisation is known)."""
 
 
 HAZARD_CHOICES = choices([
