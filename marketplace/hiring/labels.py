@@ -5,6 +5,7 @@ from flask_login import current_user
 
 from marketplace.hiring.blueprint import bp
 from marketplace.hiring.forms import CONTRACT_LABELS
+from marketplace.notifications.messages import RESPONSE_WORDS
 
 APPLICATION_STATUS_LABELS = {
     "applied": _l("Applied"), "shortlisted": _l("Shortlisted"), "interview": _l("Interview"),
@@ -13,7 +14,8 @@ APPLICATION_STATUS_LABELS = {
 }
 MOVE_LABELS = {"shortlist": _l("Shortlist"), "interview": _l("Invite to an interview"),
                "offer": _l("Make a conditional offer")}
-OFFER_RESPONSE_LABELS = {"accepted": _l("accepted"), "refused": _l("refused")}
+# The same words the notifications use for an offer answer.
+OFFER_RESPONSE_LABELS = RESPONSE_WORDS
 EMPLOYMENT_STATUS_LABELS = {"recorded": _l("Waiting for the candidate's confirmation"),
                             "confirmed": _l("Confirmed by both sides"), "ended": _l("Ended")}
 

@@ -5,7 +5,6 @@ writes an ApplicationEvent and an audit event, tells the other side, and flushes
 """
 
 
-from flask import url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -31,7 +30,7 @@ from marketplace.hiring.transitions import (
     next_state,
 )
 from marketplace.matches.services import blocked_vacancy_ids
-from marketplace.notifications.services import notify, notify_all
+from marketplace.notifications.services import link_to, notify, notify_all
 
 
 class HiringRuleBroken(DomainError):
@@ -85,8 +84,8 @@ def can_see_identity(user: User, profile: CandidateProfile) -> bool:
 # --- moving an application -----------------------------------------------------------------
 
 def application_links(application: Application) -> tuple[str, str]:
-    return (url_for("hiring.candidate_application", application_id=application.id),
-            url_for("hiring.employer_application", application_id=application.id))
+    return (link_to("hiring.candidate_application", application_id=application.id),
+            link_to("hiring.employer_application", application_id=application.id))
 
 
 def move(application: Application, action: str, *, actor: User, reason: str = "") -> None:
@@ -180,7 +179,7 @@ def invite(vacancy: Vacancy, profile: CandidateProfile, *, message: str, actor: 
     db.session.add(invitation)
     db.session.flush()
     record("invitation:send", invitation, actor=actor, vacancy_id=vacancy.id)
-    notify(profile.user, "invitation_received", link=url_for("hiring.candidate_invitations"),
+    notify(profile.user, "invitation_received", link=link_to("hiring.candidate_invitations"),
            organisation=vacancy.organisation.name, vacancy=vacancy.title)
     return invitation
 
