@@ -32,6 +32,7 @@ def _init_extensions(app: Flask) -> None:
     from marketplace import database, models  # noqa: F401 - pragma listener; all tables
     from marketplace.extensions import babel, csrf, db, limiter, login_manager, migrate
     from marketplace.i18n import select_locale
+    from marketplace.incentives import months  # noqa: F401 - an ended job ends its claims
     from marketplace.matches import changes  # noqa: F401 - keeps the matching index current
 
     db.init_app(app)

@@ -1,4 +1,4 @@
-"""Command-line tasks: `flask load-reference`, `flask create-user`, `flask seed-demo`."""
+"""Command-line tasks: reference data, accounts, the demo, matching, budgets and payments."""
 
 import click
 from flask import Flask
@@ -100,7 +100,68 @@ def matching_refresh_command():
     click.echo("Every worker will rebuild its matching index on its next request.")
 
 
+@click.group("payments")
+def payments_group():
+    """Subsidy payments."""
+
+
+@payments_group.command("run")
+@click.option("--month", "month_text", required=True, help="The month to pay, as YYYY-MM.")
+@with_appcontext
+def payments_run_command(month_text):
+    """Pay every accepted month of MONTH once, print a summary and write the payment order."""
+    from marketplace.incentives.payments import parse_month, run_payments
+
+    try:
+        month = parse_month(month_text)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--month") from None
+    summary = run_payments(month)
+    click.echo(f"Payment run {summary.run_id} for {month:%Y-%m}: {len(summary.paid)} paid, "
+               f"{summary.already_paid} already paid, {len(summary.failed)} failed; "
+               f"total {summary.total:.2f} KZT")
+    for claim_id, message in summary.failed:
+        click.echo(f"  claim {claim_id} failed: {message}", err=True)
+    click.echo(f"Payment order: {summary.order_file}")
+    if summary.failed:
+        raise SystemExit(1)
+
+
+@click.command("budget-allocate")
+@click.option("--programme", "programme_code", required=True)
+@click.option("--region", "region_code", required=True)
+@click.option("--amount", required=True, help="Tenge, e.g. 12000000 or 12000000.50")
+@click.option("--note", default="")
+@with_appcontext
+def budget_allocate_command(programme_code, region_code, amount, note):
+    """Add money to a programme's budget in a region (an allocation entry in the ledger)."""
+    from decimal import Decimal, InvalidOperation
+
+    from sqlalchemy import select
+
+    from marketplace.incentives.budget import allocate, balance_for
+    from marketplace.incentives.models import IncentiveProgramme
+    from marketplace.reference.models import Region
+
+    programme = db.session.scalar(select(IncentiveProgramme).where(
+        IncentiveProgramme.code == programme_code))
+    region = db.session.scalar(select(Region).where(Region.code == region_code))
+    if programme is None or region is None:
+        raise click.BadParameter("unknown programme or region code")
+    try:
+        value = Decimal(amount)
+    except InvalidOperation:
+        raise click.BadParameter("not an amount", param_hint="--amount") from None
+    if not value.is_finite() or value <= 0 or value != value.quantize(Decimal("0.01")):
+        raise click.BadParameter("a positive amount with at most 2 decimals",
+                                 param_hint="--amount")
+    allocate(programme.id, region.id, value, actor=None, note=note)
+    db.session.commit()
+    click.echo(f"Available now: {balance_for(programme.id, region.id).available:.2f} KZT")
+
+
 def register(app: Flask) -> None:
     for command in (load_reference_command, create_user_command, seed_demo_command,
-                    matching_train_command, matching_refresh_command):
+                    matching_train_command, matching_refresh_command, payments_group,
+                    budget_allocate_command):
         app.cli.add_command(command)

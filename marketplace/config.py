@@ -100,6 +100,9 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "OFFER_RESPONSE_BUSINESS_DAYS": int(env.get("OFFER_RESPONSE_BUSINESS_DAYS", "5")),
         "HIRE_MAX_DAYS_AHEAD": int(env.get("HIRE_MAX_DAYS_AHEAD", "90")),
         "MATCHING_MIN_OUTCOMES": int(env.get("MATCHING_MIN_OUTCOMES", "50")),
+        # Claims above this many tenge need a second staff member's approval (four eyes).
+        "CLAIM_SECOND_APPROVAL_ABOVE": env.get("CLAIM_SECOND_APPROVAL_ABOVE", "500000"),
+        "PAYMENT_ORDER_DIR": env.get("PAYMENT_ORDER_DIR") or str(instance_path / "payment-orders"),
         "PASSWORD_RESET_MAX_AGE": int(env.get("PASSWORD_RESET_MAX_AGE", "3600")),
         "BABEL_DEFAULT_LOCALE": DEFAULT_LANGUAGE,
         "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).parent / "translations"),

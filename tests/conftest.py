@@ -56,6 +56,7 @@ def app(database_url, tmp_path_factory):
         "LOGIN_IDENTIFIER_RATE_LIMIT": "10000 per minute",
         "MAIL_OUTBOX_DIR": str(tmp_path_factory.mktemp("outbox")),
         "UPLOAD_DIR": str(tmp_path_factory.mktemp("uploads")),
+        "PAYMENT_ORDER_DIR": str(tmp_path_factory.mktemp("payment-orders")),
         "DATA_ENCRYPTION_KEYS": "kdVqp0u4JDwG1gYwZrRyqj6a8tYl7R0ZqT1mC1sQm0c=",
         "SERVER_NAME": None,
     })

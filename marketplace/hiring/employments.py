@@ -27,6 +27,7 @@ from marketplace.hiring.services import (
     move,
     organisation_users,
 )
+from marketplace.hiring.signals import employment_ended
 from marketplace.hiring.transitions import EMPLOYMENT_TRANSITIONS, next_state
 from marketplace.notifications.services import notify, notify_all
 from marketplace.uploads.services import save_upload
@@ -84,6 +85,7 @@ def end_employment(employment: Employment, *, end_date: date, reason: str, actor
     employment.end_date, employment.end_reason = end_date, reason.strip()
     record("employment:end", employment, actor=actor, end_date=end_date.isoformat())
     db.session.flush()
+    employment_ended.send(employment, actor=actor)
 
 
 def is_employment(employment: Employment) -> bool:

@@ -4,8 +4,11 @@
     active --complete--> completed; in_review --return--> returned --resubmit--> in_review;
     in_review --reject--> rejected; approved|active --terminate--> terminated.
 
-Review with four eyes, the budget ledger and payments build on this in the next steps.
+Review with four eyes is in review.py, the money in budget.py, months and payments in
+months.py and payments.py.
 """
+
+from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import extract, func, select
@@ -15,8 +18,20 @@ from marketplace.auth.models import User
 from marketplace.errors import DomainError
 from marketplace.extensions import db
 from marketplace.hiring.models import Employment, EmploymentStatus
-from marketplace.incentives.models import Claim, ClaimEvent, ClaimStatus, IncentiveProgramme
-from marketplace.incentives.services import version_in_force
+from marketplace.incentives.models import (
+    Claim,
+    ClaimEvent,
+    ClaimStatus,
+    IncentiveProgramme,
+    ProgrammeKind,
+)
+from marketplace.incentives.rules import parse_rules
+from marketplace.incentives.services import (
+    monthly_subsidy,
+    tax_incentive,
+    to_tiyn,
+    version_in_force,
+)
 
 S = ClaimStatus
 
@@ -54,11 +69,13 @@ def next_claim_status(status: ClaimStatus, action: str) -> ClaimStatus:
                                      state=status.value, action=action) from None
 
 
-def move_claim(claim: Claim, action: str, *, actor: User, reason: str = "") -> None:
-    """Moves only through the table; the move is an event and an audit record."""
+def move_claim(claim: Claim, action: str, *, actor: User | None, reason: str = "") -> None:
+    """Moves only through the table; the move is an event and an audit record. `actor` is None
+    for the payment run."""
     new = next_claim_status(claim.status, action)
     claim.events.append(ClaimEvent(action=action, from_status=claim.status.value,
-                                   to_status=new.value, actor_id=actor.id, reason=reason))
+                                   to_status=new.value, actor_id=getattr(actor, "id", None),
+                                   reason=reason))
     claim.status = new
     record(f"claim:{action}", claim, actor=actor, to=new.value)
     db.session.flush()
@@ -74,15 +91,46 @@ def open_claim(employment: Employment, programme: IncentiveProgramme, *, actor: 
     if db.session.scalar(select(Claim.id).where(Claim.employment_id == employment.id,
                                                 Claim.programme_id == programme.id)):
         raise ClaimRefused(_l("A claim for this employment under this programme exists."))
+    organisation = employment.application.vacancy.organisation
     claim = Claim(employment_id=employment.id, programme_id=programme.id,
                   rule_version_id=version.id, created_by_id=actor.id,
-                  organisation_id=employment.application.vacancy.organisation_id)
+                  organisation_id=organisation.id, region_id=organisation.region_id)
+    claim.programme, claim.rule_version, claim.employment = programme, version, employment
+    compute_amounts(claim)
     claim.events.append(ClaimEvent(action="open", to_status=S.DRAFT.value, actor_id=actor.id))
     db.session.add(claim)
     db.session.flush()
     record("claim:open", claim, actor=actor, programme=programme.code,
            rules_from=version.effective_from.isoformat())
     return claim
+
+
+def compute_amounts(claim: Claim) -> None:
+    """The claim's money by its rule version's formula and the employment's terms.
+
+    Wage subsidy: the monthly share × the programme's months. Tax certificate: the share of
+    the projected first-year wages for the projected hours (52 weeks). Grants: the one-off sum.
+    """
+    rules = parse_rules(claim.rule_version.rules)
+    employment = claim.employment
+    kind = claim.programme.kind
+    claim.monthly_amount, claim.months = None, 0
+    if kind is ProgrammeKind.WAGE_SUBSIDY:
+        claim.monthly_amount = monthly_subsidy(rules, monthly_wage=employment.monthly_wage,
+                                               hours_per_week=employment.hours_per_week)
+        claim.months = rules.max_months or 0
+        claim.total_amount = to_tiyn(claim.monthly_amount * claim.months)
+    elif kind is ProgrammeKind.TAX_CERTIFICATE:
+        claim.total_amount = tax_incentive(rules, first_year_wages=employment.monthly_wage * 12,
+                                           hours_worked=employment.hours_per_week * 52)
+    else:
+        claim.total_amount = to_tiyn(rules.one_off_amount or Decimal("0"))
+
+
+def claims_of_organisations(organisation_ids) -> list[Claim]:
+    return list(db.session.scalars(
+        select(Claim).where(Claim.organisation_id.in_(list(organisation_ids)))
+        .order_by(Claim.updated_at.desc())))
 
 
 def subsidised_hires(organisation, year: int) -> int:

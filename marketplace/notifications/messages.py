@@ -28,6 +28,13 @@ MESSAGES = {
                                "%(reason)s"),
     "certificate_revoked": _l("The job centre withdrew the verification of your certificate "
                               "“%(title)s”: %(reason)s"),
+    "claim_submitted": _l("%(organisation)s filed a subsidy claim for review (%(programme)s)."),
+    "claim_returned": _l("The job centre returned your claim (%(programme)s) for more "
+                         "information: %(reason)s"),
+    "claim_approved": _l("The job centre approved your claim (%(programme)s)."),
+    "claim_rejected": _l("The job centre rejected your claim (%(programme)s): %(reason)s"),
+    "month_queried": _l("The job centre has a question about %(month)s of your claim "
+                        "(%(programme)s): %(reason)s"),
 }
 
 RESPONSE_WORDS = {"accepted": _l("accepted"), "refused": _l("refused")}
