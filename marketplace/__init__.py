@@ -58,13 +58,15 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.employers.staff_views import bp as moderation
     from marketplace.employers.views import bp as employers
     from marketplace.hiring.views import bp as hiring
+    from marketplace.incentives.staff_views import bp as incentives_staff
+    from marketplace.incentives.views import bp as incentives
     from marketplace.jobs.views import bp as jobs
     from marketplace.main.views import bp as main
     from marketplace.notifications.views import bp as notifications
     from marketplace.staff.views import bp as staff
 
     for blueprint in (main, auth, candidates, employers, staff, admin, hiring, notifications,
-                      moderation, jobs, certificates):
+                      moderation, jobs, certificates, incentives, incentives_staff):
         app.register_blueprint(blueprint)
 
 

@@ -48,6 +48,14 @@ STAFF = [
     ("Виктор Ким", "staff.karaganda@demo.kz", "KZ-KAR"),
     ("Нұргүл Исаева", "staff.shymkent@demo.kz", "KZ-SHY"),
 ]
+# A second officer per job centre: claims above the threshold need two approvals.
+SECOND_STAFF = [
+    ("Ерлан Тоқтаров", "staff2.astana@demo.kz", "KZ-AST"),
+    ("Ольга Пак", "staff2.karaganda@demo.kz", "KZ-KAR"),
+    ("Дәурен Әлиев", "staff2.shymkent@demo.kz", "KZ-SHY"),
+]
+# Budgets per region and programme (tenge), allocated once.
+DEMO_BUDGETS = {"kz-social-workplace": "30000000.00", "tax-incentive-certificate": "10000000.00"}
 
 VACANCY_DESCRIPTION_RU = (
     "Приглашаем на работу: {title}. Официальное трудоустройство, обучение на месте, "

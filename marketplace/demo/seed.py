@@ -82,7 +82,7 @@ def _skills_for(occupation: Occupation) -> list[Skill]:
 def seed_staff(password_hash) -> list[tuple[str, str]]:
     logins = [("admin", "admin@demo.kz")]
     _user(Role.ADMIN, "admin@demo.kz", "Администратор Демо", password_hash=password_hash)
-    for name, email, region_code in content.STAFF:
+    for name, email, region_code in (*content.STAFF, *content.SECOND_STAFF):
         _user(Role.STAFF, email, name, password_hash=password_hash,
               region=_by_code(Region, region_code))
         logins.append(("staff", email))
@@ -208,4 +208,7 @@ def seed_demo() -> list[tuple[str, str]]:
     logins += seed_organisations(rng, password_hash)
     logins += seed_candidates(rng, password_hash)
     db.session.flush()
+    from marketplace.demo.claims import seed_claims
+
+    seed_claims()
     return logins

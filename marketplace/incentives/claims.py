@@ -15,9 +15,10 @@ from sqlalchemy import extract, func, select
 
 from marketplace.audit.services import record
 from marketplace.auth.models import User
+from marketplace.employers.models import EmployerOrganisation, OrganisationMember, Vacancy
 from marketplace.errors import DomainError
 from marketplace.extensions import db
-from marketplace.hiring.models import Employment, EmploymentStatus
+from marketplace.hiring.models import Application, Employment, EmploymentStatus
 from marketplace.incentives.models import (
     Claim,
     ClaimEvent,
@@ -139,3 +140,52 @@ def subsidised_hires(organisation, year: int) -> int:
                                            Claim.status.in_(SUBSIDISED),
                                            extract("year", Claim.created_at) == year)) or 0
 
+
+
+def programmes() -> list[IncentiveProgramme]:
+    return list(db.session.scalars(select(IncentiveProgramme).order_by(IncentiveProgramme.id)))
+
+
+def programme_by_code(code: str) -> IncentiveProgramme | None:
+    return db.session.scalar(select(IncentiveProgramme).where(IncentiveProgramme.code == code))
+
+
+def _employments():
+    return (select(Employment).join(Application).join(Vacancy)
+            .where(Employment.status.in_((EmploymentStatus.CONFIRMED, EmploymentStatus.ENDED)))
+            .order_by(Employment.start_date.desc()))
+
+
+def employments_of_member(user: User) -> list[Employment]:
+    """Hires of the user's organisations that a claim can be filed for."""
+    return list(db.session.scalars(_employments().join(
+        OrganisationMember, OrganisationMember.organisation_id == Vacancy.organisation_id)
+        .where(OrganisationMember.user_id == user.id)))
+
+
+def employment_of_member(user: User, employment_id: int) -> Employment | None:
+    return next((e for e in employments_of_member(user) if e.id == employment_id), None)
+
+
+def employments_in_region(region_id: int) -> list[Employment]:
+    return list(db.session.scalars(_employments().join(
+        EmployerOrganisation, EmployerOrganisation.id == Vacancy.organisation_id)
+        .where(EmployerOrganisation.region_id == region_id)))
+
+
+def claims_by_employment(employments) -> dict[int, list[Claim]]:
+    ids = [e.id for e in employments]
+    found: dict[int, list[Claim]] = {i: [] for i in ids}
+    for claim in db.session.scalars(select(Claim).where(Claim.employment_id.in_(ids))):
+        found[claim.employment_id].append(claim)
+    return found
+
+
+def preview_amounts(employment: Employment, programme: IncentiveProgramme) -> Claim | None:
+    """A claim not saved anywhere, only to show the amounts before filing."""
+    version = version_in_force(programme, employment.start_date)
+    if version is None:
+        return None
+    preview = Claim(programme=programme, rule_version=version, employment=employment)
+    compute_amounts(preview)
+    return preview

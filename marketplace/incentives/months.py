@@ -210,4 +210,11 @@ def _release_beyond_worked_months(claim: Claim, actor) -> None:
         budget.release(claim, excess, actor=actor, note="employment ended early")
 
 
+
+
+
+def months_to_send(claim: Claim, today: date | None = None) -> list[date]:
+    """What the employer can send now: ended months not yet confirmed, and queried months."""
+    queried = [m.month for m in claim.months_confirmed if m.status is M.QUERIED]
+    return sorted({*confirmable_months(claim, today), *queried})
 employment_ended.connect(terminate_for_ended_employment)

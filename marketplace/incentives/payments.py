@@ -70,7 +70,7 @@ def due_claim_ids(month: date) -> list[int]:
         .order_by(ClaimMonth.claim_id)))
 
 
-def _pay_claim(claim_id: int, month: date, run: PaymentRun) -> Payment | None:
+def pay_claim_month(claim_id: int, month: date, run: PaymentRun) -> Payment | None:
     """Pay one claim-month inside the current transaction; None if it is already paid."""
     claim = db.session.scalar(select(Claim).where(Claim.id == claim_id).with_for_update())
     if claim.status not in PAYABLE:
@@ -99,7 +99,7 @@ def run_payments(month: date, *, order_dir: Path | None = None) -> RunSummary:
     summary = RunSummary(run_id=run.id, month=month)
     for claim_id in due_claim_ids(month):
         try:
-            payment = _pay_claim(claim_id, month, run)
+            payment = pay_claim_month(claim_id, month, run)
             db.session.commit()
         except IntegrityError:
             # A concurrent run paid it between our check and our insert.

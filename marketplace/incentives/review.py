@@ -27,6 +27,7 @@ from marketplace.incentives.claims import (
     compute_amounts,
     move_claim,
     next_claim_status,
+    open_claim,
 )
 from marketplace.incentives.eligibility import Outcome, check_eligibility, verdict
 from marketplace.incentives.models import Claim, ClaimApproval, ClaimEvent, ClaimStatus
@@ -114,7 +115,7 @@ def submit_claim(claim: Claim, *, actor: User, no_wage_arrears: bool) -> None:
         claim.review_round += 1
     move_claim(claim, action, actor=actor)
     notify_all(region_staff_users(claim.region_id), "claim_submitted",
-               link=link_to("incentives_staff.review", claim_id=claim.id),
+               link=link_to("incentives_staff.review_claim", claim_id=claim.id),
                organisation=claim.organisation.name, programme=claim.programme.code)
 
 
@@ -126,7 +127,11 @@ def _lock(claim: Claim) -> None:
 def _ensure_may_decide(claim: Claim, staff: User) -> None:
     if staff.role is not Role.STAFF or staff.region_id != claim.region_id:
         raise FourEyes(_l("Only the job centre of the claim's region decides it."))
-    if staff.id in (claim.created_by_id, claim.submitted_by_id):
+    # Every filing counts, not only the latest: a refiling by the employer after a return
+    # overwrites submitted_by_id but the staff member who filed before still filed it.
+    filers = {claim.created_by_id, claim.submitted_by_id} | {
+        e.actor_id for e in claim.events if e.action in ("submit", "resubmit")}
+    if staff.id in filers:
         raise FourEyes(_l("You created or filed this claim, so another staff member must "
                           "decide it."))
 
@@ -227,3 +232,18 @@ def staff_queue(region_id: int) -> list[Claim]:
 
 def eligibility_verdict(claim: Claim) -> Outcome:
     return verdict(checks_for(claim))
+
+
+def file_claim(employment, programme, *, actor: User, no_wage_arrears: bool) -> Claim:
+    """Open and file at once (a refused filing leaves no draft behind: the view rolls back)."""
+    claim = open_claim(employment, programme, actor=actor)
+    submit_claim(claim, actor=actor, no_wage_arrears=no_wage_arrears)
+    return claim
+
+
+def has_tax_certificate(claim: Claim) -> bool:
+    """An approved claim under a tax-incentive programme comes with a certificate."""
+    from marketplace.incentives.models import ProgrammeKind
+
+    return (claim.programme.kind is ProgrammeKind.TAX_CERTIFICATE and claim.status in (
+        S.APPROVED, S.ACTIVE, S.COMPLETED) and claim.document_code is not None)
