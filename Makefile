@@ -8,7 +8,7 @@ PO_FILES := $(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 export FLASK_APP := wsgi:app
 
-.PHONY: run test lint translations extract-messages bench bench-web evaluate clean
+.PHONY: run test lint translations extract-messages bench bench-web bench-claims evaluate clean
 
 run: $(VENV)/.run-deps translations
 	$(BIN)/flask db upgrade
@@ -53,6 +53,10 @@ evaluate: $(VENV)/.run-deps
 
 bench-web: $(VENV)/.run-deps translations
 	$(BIN)/python -m marketplace.demo.bench
+
+# BENCH_DATABASE_URL=postgresql+psycopg://… to measure on PostgreSQL (its public schema is dropped).
+bench-claims: $(VENV)/.run-deps translations
+	$(BIN)/python -m marketplace.demo.bench_claims
 
 clean:
 	rm -rf $(VENV) instance/marketplace.db $(MO_FILES)
