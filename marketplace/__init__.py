@@ -58,6 +58,7 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.employers.staff_views import bp as moderation
     from marketplace.employers.views import bp as employers
     from marketplace.hiring.views import bp as hiring
+    from marketplace.incentives.admin_views import bp as incentives_admin
     from marketplace.incentives.staff_views import bp as incentives_staff
     from marketplace.incentives.views import bp as incentives
     from marketplace.jobs.views import bp as jobs
@@ -66,7 +67,8 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.staff.views import bp as staff
 
     for blueprint in (main, auth, candidates, employers, staff, admin, hiring, notifications,
-                      moderation, jobs, certificates, incentives, incentives_staff):
+                      moderation, jobs, certificates, incentives, incentives_staff,
+                      incentives_admin):
         app.register_blueprint(blueprint)
 
 

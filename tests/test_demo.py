@@ -26,17 +26,33 @@ def _count(model):
     return db.session.scalar(select(func.count()).select_from(model))
 
 
+def test_seed_gives_every_region_hires_budgets_and_claims_in_several_states(app, seeded):
+    from marketplace.hiring.models import Employment
+    from marketplace.incentives.budget import balance_for
+    from marketplace.incentives.models import BudgetAccount, Claim, ClaimStatus, Payment
+
+    with app.app_context():
+        assert _count(Employment) == 9
+        statuses = dict(db.session.execute(
+            select(Claim.status, func.count()).group_by(Claim.status)).all())
+        assert statuses == {ClaimStatus.SUBMITTED: 3, ClaimStatus.ACTIVE: 3}
+        assert _count(Payment) == 3
+        for account in db.session.scalars(select(BudgetAccount)):
+            balance = balance_for(account.programme_id, account.region_id)
+            assert balance.balanced and balance.allocated > 0
+
+
 def test_seed_creates_the_promised_people_and_vacancies(app, seeded):
     with app.app_context():
         roles = dict(db.session.execute(select(User.role, func.count()).group_by(User.role)).all())
-        assert roles[Role.ADMIN] == 1 and roles[Role.STAFF] == 3
+        assert roles[Role.ADMIN] == 1 and roles[Role.STAFF] == 6
         assert roles[Role.EMPLOYER] == 3 and roles[Role.CANDIDATE] == 50
         assert _count(EmployerOrganisation) == 3
         assert db.session.scalar(select(func.count(Vacancy.id))
                                  .where(Vacancy.status == VacancyStatus.OPEN)) == 20
         staff_regions = {u.region.code for u in db.session.scalars(
             select(User).where(User.role == Role.STAFF))}
-        assert len(staff_regions) == 3
+        assert len(staff_regions) == 3, "two officers in each of three regions (four eyes)"
         profiles = list(db.session.scalars(select(CandidateProfile)))
         assert all(is_valid_iin(p.iin) for p in profiles)
         assert all(len(p.skills) >= 1 for p in profiles)

@@ -7,9 +7,9 @@ accepting a month, the payment run, and a second run that must find nothing left
 """
 
 import io
-import random
 import json
 import os
+import random
 import sys
 import tempfile
 import time
@@ -50,6 +50,7 @@ from marketplace.reference.models import Region
 from marketplace.reference.services import load_reference_data
 
 CLAIMS = int(os.environ.get("BENCH_CLAIMS", "300"))
+NO_SIGN_IN = "!"  # noqa: S105 - not a hash: these throw-away accounts can never sign in
 
 
 def _reset(url: str) -> None:
@@ -64,9 +65,9 @@ def _reset(url: str) -> None:
 def _hires(count: int, start: date):
     region = db.session.scalar(select(Region).where(Region.code == "KZ-KAR"))
     owner = User(role=Role.EMPLOYER, full_name="Bench Owner", email="owner@bench.kz",
-                 password_hash="x")
+                 password_hash=NO_SIGN_IN)
     staff = [User(role=Role.STAFF, full_name=f"Bench Staff {i}", email=f"s{i}@bench.kz",
-                  password_hash="x", region=region) for i in (1, 2)]
+                  password_hash=NO_SIGN_IN, region=region) for i in (1, 2)]
     organisation = EmployerOrganisation(bin=demo_bin(900), name="Bench LLP", region=region,
                                         status=VerificationStatus.VERIFIED)
     organisation.memberships.append(OrganisationMember(user=owner, role=MemberRole.OWNER))
@@ -77,7 +78,7 @@ def _hires(count: int, start: date):
     employments = []
     for n in range(count):
         user = User(role=Role.CANDIDATE, full_name=f"Bench {n}", phone=f"+7705{n:07d}",
-                    password_hash="x")
+                    password_hash=NO_SIGN_IN)
         profile = CandidateProfile(user=user, iin=demo_iin(random.Random(n), n),
                                    region=region)
         application = Application(vacancy=vacancy, profile=profile,
