@@ -18,8 +18,9 @@ from sqlalchemy import select
 from marketplace import create_app
 from marketplace.auth.models import User
 from marketplace.demo.seed import DEMO_PASSWORD, seed_demo
-from marketplace.employers.models import OrganisationMember, Vacancy
+from marketplace.employers.models import EmployerOrganisation, OrganisationMember, Vacancy
 from marketplace.extensions import db
+from marketplace.incentives.models import Claim, ClaimStatus
 from marketplace.matches.index import build_index
 from marketplace.reference.services import load_reference_data
 
@@ -60,15 +61,25 @@ def main() -> None:
                                         == Vacancy.organisation_id)
                 .join(User).where(User.email == "employer1@demo.kz").order_by(Vacancy.id))
             sizes = {"candidates": index.n_candidates, "vacancies": index.n_vacancies}
+            # The paying demo claim of employer1 (Karaganda), for the claim pages.
+            claim_id = db.session.scalar(
+                select(Claim.id).join(EmployerOrganisation)
+                .where(EmployerOrganisation.contact_email == "employer1@demo.kz",
+                       Claim.status == ClaimStatus.ACTIVE))
         results = {"index_build_ms": round(build_ms, 1), "index": sizes, "pages": {}}
         client = app.test_client()
         results["pages"]["/jobs"] = _timed(client, "/jobs")
         results["pages"]["/jobs?q=..."] = _timed(client, "/jobs?q=%D1%81%D0%B2%D0%B0%D1%80")
         for login, path in (("+77010000001", "/candidate/recommendations"),
                             ("employer1@demo.kz",
-                             f"/employer/vacancies/{vacancy_id}/candidates")):
+                             f"/employer/vacancies/{vacancy_id}/candidates"),
+                            ("employer1@demo.kz", "/employer/claims"),
+                            ("employer1@demo.kz", f"/employer/claims/{claim_id}"),
+                            ("staff.karaganda@demo.kz", "/staff/claims"),
+                            ("staff.karaganda@demo.kz", f"/staff/claims/{claim_id}")):
             client.post("/login", data={"identifier": login, "password": DEMO_PASSWORD})
-            results["pages"][path.replace(str(vacancy_id), "<id>")] = _timed(client, path)
+            name = path.replace(str(vacancy_id), "<id>").replace(f"/{claim_id}", "/<id>")
+            results["pages"][name] = _timed(client, path)
             client.post("/logout")
         json.dump(results, sys.stdout, ensure_ascii=False)
         sys.stdout.write("\n")
