@@ -157,10 +157,11 @@ def query_month(entry: ClaimMonth, *, staff: User, reason: str) -> None:
     db.session.flush()
     claim = entry.claim
     from marketplace.hiring.services import organisation_users
+    from marketplace.incentives.review import programme_names
 
     notify_all(organisation_users(claim.employment.application.vacancy), "month_queried",
                link=link_to("incentives.claim", claim_id=claim.id),
-               month=entry.month.strftime("%m.%Y"), programme=claim.programme.code,
+               month=entry.month.strftime("%m.%Y"), programme=programme_names(claim),
                reason=reason)
 
 

@@ -15,12 +15,13 @@ from decimal import Decimal
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
 from marketplace.audit.services import record
 from marketplace.db_types import utcnow
 from marketplace.extensions import db
+from marketplace.hiring.models import Employment
 from marketplace.incentives import budget
 from marketplace.incentives.claims import move_claim
 from marketplace.incentives.models import (
@@ -31,7 +32,7 @@ from marketplace.incentives.models import (
     Payment,
     PaymentRun,
 )
-from marketplace.incentives.months import PAYABLE, settle
+from marketplace.incentives.months import PAYABLE, claim_months, settle
 
 log = logging.getLogger(__name__)
 
@@ -60,12 +61,16 @@ def parse_month(text: str) -> date:
 
 
 def due_claim_ids(month: date) -> list[int]:
-    """Claims with an accepted, non-zero confirmation for `month` and no payment for it yet."""
+    """Claims with an accepted, non-zero confirmation for `month` and no payment for it yet,
+    where `month` is not after the month the employment ended (a terminated claim pays only
+    the months worked, even if a later month had been accepted before the end was recorded)."""
     paid = select(Payment.claim_id).where(Payment.month == month)
     return list(db.session.scalars(
         select(ClaimMonth.claim_id).join(Claim)
+        .join(Employment, Employment.id == Claim.employment_id)
         .where(ClaimMonth.month == month, ClaimMonth.status == MonthStatus.ACCEPTED,
                ClaimMonth.amount > 0, Claim.status.in_(PAYABLE),
+               or_(Employment.end_date.is_(None), ClaimMonth.month <= Employment.end_date),
                ClaimMonth.claim_id.not_in(paid))
         .order_by(ClaimMonth.claim_id)))
 
@@ -73,8 +78,8 @@ def due_claim_ids(month: date) -> list[int]:
 def pay_claim_month(claim_id: int, month: date, run: PaymentRun) -> Payment | None:
     """Pay one claim-month inside the current transaction; None if it is already paid."""
     claim = db.session.scalar(select(Claim).where(Claim.id == claim_id).with_for_update())
-    if claim.status not in PAYABLE:
-        return None
+    if claim.status not in PAYABLE or month not in claim_months(claim):
+        return None  # the employment ended before this month meanwhile
     if db.session.scalar(select(Payment.id).where(Payment.claim_id == claim_id,
                                                   Payment.month == month)):
         return None

@@ -116,7 +116,7 @@ def submit_claim(claim: Claim, *, actor: User, no_wage_arrears: bool) -> None:
     move_claim(claim, action, actor=actor)
     notify_all(region_staff_users(claim.region_id), "claim_submitted",
                link=link_to("incentives_staff.review_claim", claim_id=claim.id),
-               organisation=claim.organisation.name, programme=claim.programme.code)
+               organisation=claim.organisation.name, programme=programme_names(claim))
 
 
 def _lock(claim: Claim) -> None:
@@ -205,7 +205,12 @@ def _tell_employer(claim: Claim, kind: str, **params) -> None:
     vacancy = claim.employment.application.vacancy
     notify_all(organisation_users(vacancy), kind,
                link=link_to("incentives.claim", claim_id=claim.id),
-               programme=claim.programme.code, **params)
+               programme=programme_names(claim), **params)
+
+
+def programme_names(claim: Claim) -> dict:
+    """The programme's name in every language, for notifications read in any of them."""
+    return {language: claim.programme.name_in(language) for language in ("kk", "ru", "en")}
 
 
 def new_document_code() -> str:

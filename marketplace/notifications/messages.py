@@ -40,8 +40,17 @@ MESSAGES = {
 RESPONSE_WORDS = {"accepted": _l("accepted"), "refused": _l("refused")}
 
 
+def localized(names: dict) -> str:
+    """A {"kk": …, "ru": …, "en": …} parameter in the reader's language (e.g. a programme's
+    name: the notification is stored once and may be read in any language)."""
+    from marketplace.i18n import current_language
+
+    return names.get(current_language()) or names.get("ru") or next(iter(names.values()), "")
+
+
 def render(kind: str, params: dict) -> str:
-    params = dict(params)
+    params = {key: localized(value) if isinstance(value, dict) else value
+              for key, value in params.items()}
     if "response" in params:
         params["response"] = str(RESPONSE_WORDS.get(params["response"], params["response"]))
     return str(MESSAGES[kind]) % params
