@@ -11,8 +11,9 @@ from sqlalchemy import select
 from marketplace.auth.models import User
 from marketplace.candidates.models import CandidateProfile
 from marketplace.demo.seed import DEMO_PASSWORD
+from marketplace.employers.models import Vacancy
 from marketplace.extensions import db
-from marketplace.hiring.models import Employment, EmploymentStatus
+from marketplace.hiring.models import Application, Employment, EmploymentStatus
 
 pytestmark = pytest.mark.browser
 
@@ -135,6 +136,7 @@ def test_post_find_apply_offer_disclose_hire_confirm(app, live_server, page, aud
     page.wait_for_load_state()
     audit(page)
     with app.app_context():
-        employment = db.session.scalar(select(Employment))
+        employment = db.session.scalar(  # the demo has hires of its own
+            select(Employment).join(Application).join(Vacancy).where(Vacancy.title == TITLE))
         assert employment.status is EmploymentStatus.CONFIRMED
         assert str(employment.monthly_wage) == "280000.00"
