@@ -53,7 +53,9 @@ class Balance:
 
     @property
     def balanced(self) -> bool:
-        return self.allocated == self.available + self.committed + self.paid
+        """Nothing overspent: no part of the money is below zero. (allocated = available +
+        committed + paid holds by the definitions above, so it is not what can go wrong.)"""
+        return min(self.available, self.committed, self.paid) >= 0
 
 
 def locked_account(programme_id: int, region_id: int) -> BudgetAccount:

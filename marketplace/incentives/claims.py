@@ -106,11 +106,20 @@ def open_claim(employment: Employment, programme: IncentiveProgramme, *, actor: 
     return claim
 
 
+def months_employed(employment: Employment) -> int:
+    """Calendar months from the start month through the end month; unbounded while employed."""
+    if employment.end_date is None:
+        return 10**6
+    start, end = employment.start_date, employment.end_date
+    return (end.year - start.year) * 12 + end.month - start.month + 1
+
+
 def compute_amounts(claim: Claim) -> None:
     """The claim's money by its rule version's formula and the employment's terms.
 
-    Wage subsidy: the monthly share × the programme's months. Tax certificate: the share of
-    the projected first-year wages for the projected hours (52 weeks). Grants: the one-off sum.
+    Wage subsidy: the monthly share × the programme's months (fewer if the job already ended).
+    Tax certificate: the share of the projected first-year wages for the projected hours
+    (52 weeks). Grants: the one-off sum.
     """
     rules = parse_rules(claim.rule_version.rules)
     employment = claim.employment
@@ -119,7 +128,7 @@ def compute_amounts(claim: Claim) -> None:
     if kind is ProgrammeKind.WAGE_SUBSIDY:
         claim.monthly_amount = monthly_subsidy(rules, monthly_wage=employment.monthly_wage,
                                                hours_per_week=employment.hours_per_week)
-        claim.months = rules.max_months or 0
+        claim.months = min(rules.max_months or 0, months_employed(employment))
         claim.total_amount = to_tiyn(claim.monthly_amount * claim.months)
     elif kind is ProgrammeKind.TAX_CERTIFICATE:
         claim.total_amount = tax_incentive(rules, first_year_wages=employment.monthly_wage * 12,

@@ -19,7 +19,7 @@ from marketplace.errors import DomainError
 from marketplace.extensions import db
 from marketplace.hiring.signals import employment_ended
 from marketplace.incentives import budget
-from marketplace.incentives.claims import move_claim
+from marketplace.incentives.claims import compute_amounts, move_claim
 from marketplace.incentives.models import (
     Claim,
     ClaimMonth,
@@ -43,6 +43,8 @@ MONTH_ACTIONS = ("accept", "query", "resubmit")
 # Claims whose months can still be confirmed and paid (a terminated claim: the months worked).
 PAYABLE = (ClaimStatus.APPROVED, ClaimStatus.ACTIVE, ClaimStatus.TERMINATED)
 MAX_HOURS_IN_MONTH = 400
+UNDECIDED = (ClaimStatus.DRAFT, ClaimStatus.SUBMITTED, ClaimStatus.IN_REVIEW,
+             ClaimStatus.RETURNED)
 
 
 class MonthRefused(DomainError):
@@ -98,9 +100,20 @@ def _validate(hours_worked, wage_paid) -> None:
         raise MonthRefused(_l("The wage paid must be more than zero."), field="wage_paid")
 
 
+def _ensure_may_confirm(claim: Claim, actor: User) -> None:
+    """A member of the employer, or the region's job centre acting on the employer's behalf."""
+    from marketplace.employers.services import membership_of
+
+    if actor.role is Role.STAFF and actor.region_id == claim.region_id:
+        return
+    if membership_of(actor, claim.organisation_id) is None:
+        raise MonthRefused(_l("Only the employer confirms the months of its claim."))
+
+
 def confirm_month(claim: Claim, month: date, *, hours_worked: int, wage_paid: Decimal,
                   pension_proof, actor: User, today: date | None = None) -> ClaimMonth:
     """A new confirmation, or a corrected one after a query. The proof is required each time."""
+    _ensure_may_confirm(claim, actor)
     _validate(hours_worked, wage_paid)
     existing = month_of(claim, month)
     if existing is None and month not in confirmable_months(claim, today):
@@ -137,6 +150,8 @@ def _ensure_staff_of(claim: Claim, staff: User) -> None:
 
 def accept_month(entry: ClaimMonth, *, staff: User) -> None:
     _ensure_staff_of(entry.claim, staff)
+    if entry.month not in claim_months(entry.claim):
+        raise MonthRefused(_l("The employment ended before this month: it cannot be paid."))
     entry.status = next_month_status(entry.status, "accept")
     entry.amount = month_amount(entry.claim, entry)
     entry.decided_by_id, entry.decided_at = staff.id, utcnow()
@@ -183,7 +198,13 @@ def settle(claim: Claim) -> None:
     if not set(due) <= paid_months(claim):
         return
     budget.release_remaining(claim, actor=None, note="settled")
-    if claim.status is ClaimStatus.ACTIVE and len(due) == claim.months:
+    if claim.status is not ClaimStatus.ACTIVE:
+        return
+    full_term = parse_rules(claim.rule_version.rules).max_months or 0
+    if claim.employment.end_date is not None and len(due) < full_term:
+        # Approved after the job had already ended: the worked months are paid, no more.
+        move_claim(claim, "terminate", actor=None, reason=claim.employment.end_reason or "")
+    else:
         move_claim(claim, "complete", actor=None)
 
 
@@ -191,10 +212,16 @@ def terminate_for_ended_employment(sender, actor: User | None = None, **_) -> No
     """Listener for hiring's employment_ended: stop future payments, claw back months paid
     after the end, and keep the reserve only for worked months still to be paid."""
     employment = sender
-    claims = db.session.scalars(select(Claim).where(
-        Claim.employment_id == employment.id,
-        Claim.status.in_((ClaimStatus.APPROVED, ClaimStatus.ACTIVE))).with_for_update())
+    claims = list(db.session.scalars(select(Claim).where(
+        Claim.employment_id == employment.id).with_for_update()))
     for claim in claims:
+        if claim.status in UNDECIDED:
+            # Not decided yet: the amount shrinks to the months worked, before anyone approves.
+            compute_amounts(claim)
+            record("claim:recomputed", claim, actor=actor, total=str(claim.total_amount))
+            continue
+        if claim.status not in (ClaimStatus.APPROVED, ClaimStatus.ACTIVE):
+            continue
         for payment in db.session.scalars(select(Payment).where(
                 Payment.claim_id == claim.id, Payment.month > employment.end_date)):
             budget.claw_back(claim, payment.month, payment.amount, actor=actor,

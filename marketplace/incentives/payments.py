@@ -134,6 +134,11 @@ ORDER_COLUMNS = ("order_no", "run", "month", "claim", "bin", "organisation", "pr
                  "amount_kzt")
 
 
+def _cell(value: str) -> str:
+    """A text cell a spreadsheet will not run as a formula (names are typed by users)."""
+    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
 def write_payment_order(summary: RunSummary, order_dir: Path | None = None) -> Path:
     """The treasury's payment order: one row per payment made by this run."""
     folder = Path(order_dir or current_app.config["PAYMENT_ORDER_DIR"])
@@ -145,6 +150,6 @@ def write_payment_order(summary: RunSummary, order_dir: Path | None = None) -> P
         for payment in summary.paid:
             claim = db.session.get(Claim, payment.claim_id)
             writer.writerow((payment.id, summary.run_id, f"{payment.month:%Y-%m}", claim.id,
-                             claim.organisation.bin, claim.organisation.name,
+                             claim.organisation.bin, _cell(claim.organisation.name),
                              claim.programme.code, f"{payment.amount:.2f}"))
     return path
