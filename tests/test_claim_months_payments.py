@@ -718,3 +718,35 @@ def test_the_payment_order_never_holds_a_spreadsheet_formula(env, db, tmp_path):
     summary = payments.run_payments(M1, order_dir=tmp_path)
     [_, row] = _read_order(summary.order_file)
     assert row[5] == "'=HYPERLINK(\"http://x\")"
+
+
+def test_a_one_off_grant_is_paid_whole_once_by_the_next_run(env, db, tmp_path):
+    from marketplace.incentives.models import ProgrammeKind
+
+    employment_claim_id = env.new_claim()  # (its own session: before this one writes)
+    grant = IncentiveProgramme(code="hiring-grant", kind=ProgrammeKind.HIRING_GRANT,
+                               name_kk="Грант", name_ru="Грант", name_en="Hiring grant",
+                               active_from=date(2020, 1, 1))
+    db.session.add(grant)
+    db.session.flush()
+    services.add_rule_version(grant, effective_from=date(2020, 1, 1),
+                              rules={"one_off_amount": "150000.00"}, source="test", actor=None)
+    budget.allocate(grant.id, env.region_id, Decimal("1000000.00"), actor=None)
+    employment = _claim(employment_claim_id).employment
+    owner = _user(env.employer.id)
+    claim = claims.open_claim(employment, grant, actor=owner)
+    review.submit_claim(claim, actor=owner, no_wage_arrears=True)
+    review.start_review(claim, staff=_user(env.staff[0].id))
+    assert review.approve(claim, staff=_user(env.staff[1].id), reason="ok")
+    db.session.commit()
+    assert months.confirmable_months(claim) == [], "no monthly confirmations for a grant"
+
+    this_month = date.today().replace(day=1)
+    first = payments.run_payments(this_month, order_dir=tmp_path)
+    assert [(p.claim_id, p.amount) for p in first.paid] == [(claim.id, Decimal("150000.00"))]
+    again = payments.run_payments(add_months(this_month, 1), order_dir=tmp_path)
+    assert again.paid == [] and again.failed == []
+    claim = _claim(claim.id)
+    assert claim.status is S.COMPLETED
+    assert budget.claim_balance(claim.id).paid == Decimal("150000.00")
+    assert budget.claim_balance(claim.id).committed == 0

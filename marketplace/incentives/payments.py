@@ -1,6 +1,7 @@
 """The monthly payment run: `flask payments run --month YYYY-MM`.
 
-Pays every accepted month of that calendar month once. Each claim is its own transaction: the
+Pays every accepted month of that calendar month once, and every one-off grant approved by the
+end of that month that has not been paid yet. Each claim is its own transaction: the
 claim row is locked, the payment looked for again under the lock, then the payment, its ledger
 entry and the claim's new state are committed together. So a rerun, or a second run at the same
 time, finds the month paid and skips it (and the unique key on claim + month would stop it even
@@ -10,7 +11,7 @@ if the lock did not); a failure on one claim rolls back that claim only and is r
 import csv
 import logging
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from pathlib import Path
 
@@ -28,13 +29,17 @@ from marketplace.incentives.models import (
     Claim,
     ClaimMonth,
     ClaimStatus,
+    IncentiveProgramme,
     MonthStatus,
     Payment,
     PaymentRun,
+    ProgrammeKind,
 )
-from marketplace.incentives.months import PAYABLE, claim_months, settle
+from marketplace.incentives.months import PAYABLE, add_months, claim_months, settle
 
 log = logging.getLogger(__name__)
+# Paid whole by the first run after approval, with no monthly confirmations.
+ONE_OFF = (ProgrammeKind.HIRING_GRANT, ProgrammeKind.TRAINING_GRANT)
 
 
 @dataclass
@@ -75,25 +80,47 @@ def due_claim_ids(month: date) -> list[int]:
         .order_by(ClaimMonth.claim_id)))
 
 
-def pay_claim_month(claim_id: int, month: date, run: PaymentRun) -> Payment | None:
-    """Pay one claim-month inside the current transaction; None if it is already paid."""
-    claim = db.session.scalar(select(Claim).where(Claim.id == claim_id).with_for_update())
+def due_grant_ids(month: date) -> list[int]:
+    """One-off grants approved by the end of `month` and never paid: paid whole, once."""
+    return list(db.session.scalars(
+        select(Claim.id).join(IncentiveProgramme)
+        .where(IncentiveProgramme.kind.in_(ONE_OFF), Claim.status == ClaimStatus.APPROVED,
+               Claim.decided_at < datetime.combine(add_months(month, 1), time(), UTC),
+               Claim.id.not_in(select(Payment.claim_id)))
+        .order_by(Claim.id)))
+
+
+def _amount_due(claim: Claim, month: date):
+    """The amount to pay for `month`, or None if nothing is due (paid already, or the month
+    is outside the employment)."""
+    if claim.programme.kind in ONE_OFF:
+        paid = db.session.scalar(select(Payment.id).where(Payment.claim_id == claim.id))
+        return None if paid or claim.status is not ClaimStatus.APPROVED else claim.total_amount
     if claim.status not in PAYABLE or month not in claim_months(claim):
         return None  # the employment ended before this month meanwhile
-    if db.session.scalar(select(Payment.id).where(Payment.claim_id == claim_id,
+    if db.session.scalar(select(Payment.id).where(Payment.claim_id == claim.id,
                                                   Payment.month == month)):
         return None
-    entry = db.session.scalar(select(ClaimMonth).where(ClaimMonth.claim_id == claim_id,
-                                                       ClaimMonth.month == month))
-    payment = Payment(claim_id=claim_id, month=month, amount=entry.amount, run_id=run.id)
+    return db.session.scalar(select(ClaimMonth.amount).where(ClaimMonth.claim_id == claim.id,
+                                                             ClaimMonth.month == month))
+
+
+def pay_claim_month(claim_id: int, month: date, run: PaymentRun) -> Payment | None:
+    """Pay one claim-month (or a one-off grant) inside the current transaction; None if
+    nothing is due any more."""
+    claim = db.session.scalar(select(Claim).where(Claim.id == claim_id).with_for_update())
+    amount = _amount_due(claim, month)
+    if amount is None:
+        return None
+    payment = Payment(claim_id=claim_id, month=month, amount=amount, run_id=run.id)
     db.session.add(payment)
     db.session.flush()
-    budget.pay(claim, month, entry.amount, note=f"payment run {run.id}")
+    budget.pay(claim, month, amount, note=f"payment run {run.id}")
     if claim.status is ClaimStatus.APPROVED:
         move_claim(claim, "activate", actor=None)
     settle(claim)
     record("payment:made", payment, claim=claim_id, month=month.isoformat(),
-           amount=str(entry.amount), run=run.id)
+           amount=str(amount), run=run.id)
     return payment
 
 
@@ -102,7 +129,7 @@ def run_payments(month: date, *, order_dir: Path | None = None) -> RunSummary:
     db.session.add(run)
     db.session.commit()
     summary = RunSummary(run_id=run.id, month=month)
-    for claim_id in due_claim_ids(month):
+    for claim_id in sorted({*due_claim_ids(month), *due_grant_ids(month)}):
         try:
             payment = pay_claim_month(claim_id, month, run)
             db.session.commit()
