@@ -3,6 +3,16 @@
 from marketplace.audit.models import AuditEvent
 from marketplace.auth.models import User
 from marketplace.candidates.models import CandidateProfile, CandidateSkill
+from marketplace.cases.models import (
+    Case,
+    CaseNote,
+    CaseTask,
+    CheckIn,
+    ExportJob,
+    ReleaseRecord,
+    Reoffence,
+    VacancyReport,
+)
 from marketplace.certificates.models import Certificate, certificate_skill
 from marketplace.employers.models import (
     EmployerOrganisation,
@@ -20,9 +30,15 @@ from marketplace.hiring.models import (
     OfferWithdrawal,
 )
 from marketplace.incentives.models import (
+    BudgetAccount,
+    BudgetEntry,
     Claim,
+    ClaimApproval,
     ClaimEvent,
+    ClaimMonth,
     IncentiveProgramme,
+    Payment,
+    PaymentRun,
     ProgrammeRuleVersion,
 )
 from marketplace.matches.models import MatchChange, MatchingWeights, MatchOutcome
@@ -32,6 +48,9 @@ from marketplace.restrictions.models import CandidateRestriction
 from marketplace.uploads.models import StoredFile
 
 __all__ = [
+    "BudgetAccount", "BudgetEntry", "ClaimApproval", "ClaimMonth", "Payment", "PaymentRun",
+    "Case", "CaseNote", "CaseTask", "CheckIn", "ExportJob", "ReleaseRecord", "Reoffence",
+    "VacancyReport",
     "Claim", "ClaimEvent", "IncentiveProgramme", "ProgrammeRuleVersion",
     "Application", "ApplicationEvent", "Disclosure", "Employment", "Invitation",
     "Notification", "OfferWithdrawal", "StoredFile",
