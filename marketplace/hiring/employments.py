@@ -27,7 +27,7 @@ from marketplace.hiring.services import (
     move,
     organisation_users,
 )
-from marketplace.hiring.signals import employment_ended
+from marketplace.hiring.signals import employment_confirmed, employment_ended
 from marketplace.hiring.transitions import EMPLOYMENT_TRANSITIONS, next_state
 from marketplace.notifications.services import notify, notify_all
 from marketplace.uploads.services import save_upload
@@ -73,6 +73,7 @@ def confirm_hire(employment: Employment, *, actor: User) -> None:
     notify_all(organisation_users(application.vacancy), "hire_confirmed",
                link=application_links(application)[1], vacancy=application.vacancy.title)
     db.session.flush()
+    employment_confirmed.send(employment, actor=actor)
 
 
 def end_employment(employment: Employment, *, end_date: date, reason: str, actor: User) -> None:
