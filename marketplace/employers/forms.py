@@ -156,5 +156,15 @@ class ReasonForm(BaseForm):
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=2000)])
 
 
+class ResolveForm(BaseForm):
+    resolution = TextAreaField(_l("What did the job centre find and do?"),
+                               validators=[DataRequired(), Length(max=2000)])
+
+
+class ReportForm(BaseForm):
+    reason = TextAreaField(_l("What is wrong with this vacancy?"),
+                           validators=[DataRequired(), Length(max=1000)])
+
+
 class StatusForm(BaseForm):
     action = StringField(validators=[DataRequired(), Length(max=16)])

@@ -1,4 +1,5 @@
-"""Job-centre pages: the organisation verification queue and hiding rule-breaking vacancies."""
+"""Job-centre pages: the organisation verification queue, hiding rule-breaking vacancies and
+the reports users make about vacancies."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -7,8 +8,9 @@ from sqlalchemy import select
 
 from marketplace.auth.models import Role
 from marketplace.auth.permissions import role_required
-from marketplace.employers import vacancies, verification
-from marketplace.employers.forms import ReasonForm
+from marketplace.cases.models import VacancyReport
+from marketplace.employers import reports, vacancies, verification
+from marketplace.employers.forms import ReasonForm, ResolveForm
 from marketplace.employers.models import (
     EmployerOrganisation,
     Vacancy,
@@ -102,9 +104,10 @@ def reject(organisation_id):
     return redirect(url_for("moderation.organisations"))
 
 
-def _vacancy_page(vacancy, form=None, status=200):
+def _vacancy_page(vacancy, form=None, status=200, resolve_form=None):
     return render_template("employers/staff_vacancy.html", vacancy=vacancy,
-                           form=form or ReasonForm()), status
+                           form=form or ReasonForm(), reports=reports.reports_of(vacancy),
+                           resolve_form=resolve_form or ResolveForm()), status
 
 
 @bp.route("/vacancies/<int:vacancy_id>")
@@ -134,3 +137,27 @@ def hide(vacancy_id):
 @role_required(*STAFF)
 def unhide(vacancy_id):
     return _set_hidden(vacancy_id, vacancies.unhide_vacancy, _("The vacancy is visible again."))
+
+
+@bp.route("/vacancy-reports")
+@role_required(*STAFF)
+def vacancy_reports():
+    region_id = None if current_user.role is Role.ADMIN else current_user.region_id or 0
+    return render_template("employers/vacancy_reports.html",
+                           reports=reports.open_reports(region_id))
+
+
+@bp.route("/vacancies/<int:vacancy_id>/reports/<int:report_id>/resolve", methods=["POST"])
+@role_required(*STAFF)
+def resolve_report(vacancy_id, report_id):
+    vacancy = _moderated(vacancy_id)
+    report = db.session.get(VacancyReport, report_id)
+    if report is None or report.vacancy_id != vacancy.id:
+        abort(404)
+    form = ResolveForm()
+    if not form.validate_on_submit():
+        return _vacancy_page(vacancy, status=422, resolve_form=form)
+    _attempt(lambda: reports.resolve_report(report, staff=current_user,
+                                            resolution=form.resolution.data),
+             success=_("The report is closed."))
+    return redirect(url_for("moderation.vacancy", vacancy_id=vacancy.id))

@@ -1,9 +1,11 @@
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
+from flask_login import current_user, login_required
 
 from marketplace.auth.models import Role
 from marketplace.candidates.services import profile_for
+from marketplace.employers import reports
+from marketplace.employers.forms import ReportForm
 from marketplace.employers.vacancies import (
     can_moderate,
     is_member,
@@ -11,7 +13,9 @@ from marketplace.employers.vacancies import (
     occupation_choices,
     visible_vacancy,
 )
-from marketplace.forms import choices
+from marketplace.errors import DomainError
+from marketplace.extensions import db
+from marketplace.forms import choices, show_domain_error
 from marketplace.i18n import current_language
 from marketplace.jobs.forms import JobSearchForm
 from marketplace.jobs.services import search
@@ -45,7 +49,31 @@ def _blocked_for_reader() -> set[int]:
 @bp.route("/jobs/<int:vacancy_id>")
 def detail(vacancy_id):
     vacancy = visible_vacancy(vacancy_id, current_user) or abort(404)
+    return _detail_page(vacancy, ReportForm())
+
+
+def _detail_page(vacancy, report_form, status=200):
     staff_link = current_user.is_authenticated and can_moderate(current_user, vacancy)
     return render_template("jobs/detail.html", vacancy=vacancy, public=is_public(vacancy),
                            member=is_member(current_user, vacancy.organisation_id),
-                           staff_link=staff_link)
+                           staff_link=staff_link, report_form=report_form), status
+
+
+@bp.route("/jobs/<int:vacancy_id>/report", methods=["POST"])
+@login_required
+def report(vacancy_id):
+    """Any signed-in user may report a public vacancy to the job centre."""
+    vacancy = visible_vacancy(vacancy_id, current_user)
+    if vacancy is None or not is_public(vacancy):
+        abort(404)
+    form = ReportForm()
+    if form.validate_on_submit():
+        try:
+            reports.report_vacancy(vacancy, reporter=current_user, reason=form.reason.data)
+            db.session.commit()
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
+            flash(_("Thank you. The job centre will check this vacancy."), "success")
+            return redirect(url_for("jobs.detail", vacancy_id=vacancy.id))
+    return _detail_page(vacancy, form, status=422)

@@ -34,4 +34,7 @@ ROUTES = {
     ("POST", f"{STAFF_VAC}/unhide"):                     REVIEWER_ONLY,
     ("GET", "/jobs"):                                    (200, 200, 200, 200, 200),
     ("GET", f"/jobs/{MISSING_ID}"):                      (404, 404, 404, 404, 404),
+    ("POST", f"/jobs/{MISSING_ID}/report"):              (302, 404, 404, 404, 404),
+    ("GET", "/staff/vacancy-reports"):                   (302, 403, 403, 200, 200),
+    ("POST", f"{STAFF_VAC}/reports/{MISSING_ID}/resolve"): REVIEWER_ONLY,
 }
