@@ -8,7 +8,7 @@ PO_FILES := $(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 export FLASK_APP := wsgi:app
 
-.PHONY: run test lint translations extract-messages bench bench-web bench-claims evaluate clean
+.PHONY: run test lint worker translations extract-messages bench bench-web bench-claims evaluate clean
 
 run: $(VENV)/.run-deps translations
 	$(BIN)/flask db upgrade
@@ -19,6 +19,10 @@ run: $(VENV)/.run-deps translations
 
 test: $(VENV)/.dev-deps translations
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Background export jobs when REDIS_URL is set (without Redis they run inside the request).
+worker: $(VENV)/.run-deps
+	$(BIN)/rq worker --url "$${REDIS_URL:?set REDIS_URL}" exports
 
 lint: $(VENV)/.dev-deps
 	$(BIN)/ruff check .

@@ -30,6 +30,7 @@ def _configure(app: Flask, test_config: dict | None) -> None:
 
 def _init_extensions(app: Flask) -> None:
     from marketplace import database, models  # noqa: F401 - pragma listener; all tables
+    from marketplace.cases import checkins  # noqa: F401 - a confirmed hire gets its check-ins
     from marketplace.extensions import babel, csrf, db, limiter, login_manager, migrate
     from marketplace.i18n import select_locale
     from marketplace.incentives import months  # noqa: F401 - an ended job ends its claims
@@ -51,16 +52,22 @@ def _register_blueprints(app: Flask) -> None:
 
     # Before any route is added: ids beyond a database integer are simply not found (404).
     app.url_map.converters["int"] = DatabaseIntConverter
+    from marketplace.admin.reference_views import bp as admin_reference
     from marketplace.admin.views import bp as admin
+    from marketplace.audit.views import bp as audit_log
     from marketplace.auth.views import bp as auth
     from marketplace.candidates.views import bp as candidates
+    from marketplace.cases.on_behalf import bp as on_behalf
+    from marketplace.cases.views import bp as cases
     from marketplace.certificates.views import bp as certificates
     from marketplace.employers.staff_views import bp as moderation
     from marketplace.employers.views import bp as employers
+    from marketplace.exports.views import bp as exports
     from marketplace.hiring.views import bp as hiring
     from marketplace.incentives.admin_views import bp as incentives_admin
     from marketplace.incentives.staff_views import bp as incentives_staff
     from marketplace.incentives.views import bp as incentives
+    from marketplace.indicators.views import bp as indicators
     from marketplace.jobs.views import bp as jobs
     from marketplace.main.views import bp as main
     from marketplace.notifications.views import bp as notifications
@@ -68,7 +75,8 @@ def _register_blueprints(app: Flask) -> None:
 
     for blueprint in (main, auth, candidates, employers, staff, admin, hiring, notifications,
                       moderation, jobs, certificates, incentives, incentives_staff,
-                      incentives_admin):
+                      incentives_admin,
+                      cases, on_behalf, indicators, exports, audit_log, admin_reference):
         app.register_blueprint(blueprint)
 
 

@@ -104,6 +104,7 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "CLAIM_SECOND_APPROVAL_ABOVE": env.get("CLAIM_SECOND_APPROVAL_ABOVE", "500000"),
         # The job centre aims to decide a claim within this many days of filing.
         "CLAIM_REVIEW_DAYS": int(env.get("CLAIM_REVIEW_DAYS", "10")),
+        "EXPORT_DIR": env.get("EXPORT_DIR") or str(instance_path / "exports"),
         "PAYMENT_ORDER_DIR": env.get("PAYMENT_ORDER_DIR") or str(instance_path / "payment-orders"),
         "PASSWORD_RESET_MAX_AGE": int(env.get("PASSWORD_RESET_MAX_AGE", "3600")),
         "BABEL_DEFAULT_LOCALE": DEFAULT_LANGUAGE,

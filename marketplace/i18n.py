@@ -2,7 +2,9 @@
 
 from flask import current_app, g, has_request_context, request
 from flask_babel import get_locale
+from flask_babel.speaklater import LazyString
 from flask_login import current_user
+from markupsafe import Markup, escape
 
 LANGUAGE_COOKIE = "lang"
 
@@ -37,3 +39,13 @@ class LocalizedNameMixin:
     @property
     def name(self) -> str:
         return self.name_in(current_language())
+
+
+def _escaped_html(lazy) -> Markup:
+    return escape(str(lazy))
+
+
+# Flask-Babel's LazyString tells Jinja it is already HTML (__html__ returns the plain text), so
+# a lazy message carrying user input — `_l("Unknown code: %(codes)s", codes=…)` shown under a
+# field — would reach the page unescaped. No message of ours contains markup: escape them all.
+LazyString.__html__ = _escaped_html

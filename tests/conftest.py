@@ -57,6 +57,7 @@ def app(database_url, tmp_path_factory):
         "MAIL_OUTBOX_DIR": str(tmp_path_factory.mktemp("outbox")),
         "UPLOAD_DIR": str(tmp_path_factory.mktemp("uploads")),
         "PAYMENT_ORDER_DIR": str(tmp_path_factory.mktemp("payment-orders")),
+        "EXPORT_DIR": str(tmp_path_factory.mktemp("exports")),
         "DATA_ENCRYPTION_KEYS": "kdVqp0u4JDwG1gYwZrRyqj6a8tYl7R0ZqT1mC1sQm0c=",
         "SERVER_NAME": None,
     })

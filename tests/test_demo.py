@@ -32,14 +32,28 @@ def test_seed_gives_every_region_hires_budgets_and_claims_in_several_states(app,
     from marketplace.incentives.models import BudgetAccount, Claim, ClaimStatus, Payment
 
     with app.app_context():
-        assert _count(Employment) == 9
+        assert _count(Employment) == 24, "3 recent + 5 older hires for each of 3 employers"
         statuses = dict(db.session.execute(
             select(Claim.status, func.count()).group_by(Claim.status)).all())
-        assert statuses == {ClaimStatus.SUBMITTED: 3, ClaimStatus.ACTIVE: 3}
-        assert _count(Payment) == 3
+        assert statuses == {ClaimStatus.SUBMITTED: 3, ClaimStatus.ACTIVE: 6,
+                            ClaimStatus.TERMINATED: 3}
+        assert _count(Payment) == 3 + 3 * 8 + 3 * 3
         for account in db.session.scalars(select(BudgetAccount)):
             balance = balance_for(account.programme_id, account.region_id)
             assert balance.balanced and balance.allocated > 0
+
+
+def test_the_demo_gives_every_dashboard_indicator_a_value(app, seeded):
+    """Issue 6: every indicator on the dashboard has a non-trivial value on the demo data."""
+    from datetime import date
+
+    from marketplace.indicators.services import Scope, compute_dashboard, default_period
+
+    with app.app_context():
+        dashboard = compute_dashboard(Scope(None), default_period(date.today()), date.today())
+        empty = [key for key, result in dashboard.results.items()
+                 if result.total.value in (None, 0)]
+    assert empty == []
 
 
 def test_seed_creates_the_promised_people_and_vacancies(app, seeded):

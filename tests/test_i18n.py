@@ -94,3 +94,13 @@ def test_signed_in_users_choice_is_saved_on_the_account(app, client, make_user, 
     client.delete_cookie("lang")
     page = client.get("/candidate/").get_data(as_text=True)
     assert '<html lang="en">' in page
+
+
+def test_a_lazy_message_carrying_user_input_is_escaped_on_the_page(app):
+    from flask import render_template_string
+    from flask_babel import lazy_gettext
+
+    with app.test_request_context():
+        message = lazy_gettext("Unknown code: %(codes)s", codes="<script>alert(1)</script>")
+        page = render_template_string("<p>{{ message }}</p>", message=message)
+    assert "<script>" not in page and "&lt;script&gt;" in page

@@ -64,3 +64,6 @@ def set_active(user_id):
         db.session.commit()
         flash(_("Account updated."), "success")
     return redirect(url_for("admin.home"))
+
+
+from marketplace.admin import user_views  # noqa: E402, F401 - its routes join this blueprint

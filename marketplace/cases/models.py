@@ -66,7 +66,8 @@ class Case(db.Model):
     notes: Mapped[list["CaseNote"]] = relationship(order_by="CaseNote.id.desc()",
                                                    cascade="all, delete-orphan")
     tasks: Mapped[list["CaseTask"]] = relationship(order_by="CaseTask.due_on",
-                                                   cascade="all, delete-orphan")
+                                                   cascade="all, delete-orphan",
+                                                   back_populates="case")
 
 
 class CaseNote(db.Model):
@@ -100,6 +101,8 @@ class CaseTask(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     done_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+
+    case: Mapped[Case] = relationship(back_populates="tasks")
 
 
 class CheckInOutcome(enum.StrEnum):

@@ -211,4 +211,7 @@ def seed_demo() -> list[tuple[str, str]]:
     from marketplace.demo.claims import seed_claims
 
     seed_claims()
+    from marketplace.demo.history import seed_history
+
+    seed_history()
     return logins

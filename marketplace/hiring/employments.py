@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 
 from marketplace.audit.services import record
 from marketplace.auth.models import Role, User
@@ -33,6 +34,14 @@ from marketplace.notifications.services import notify, notify_all
 from marketplace.uploads.services import save_upload
 
 
+def release_date_of(profile_id: int) -> date | None:
+    """The release date the job centre recorded, if any (read by machine, never shown)."""
+    from marketplace.cases.models import ReleaseRecord  # cases builds on hiring
+
+    return db.session.scalar(select(ReleaseRecord.release_date).where(
+        ReleaseRecord.profile_id == profile_id))
+
+
 def record_hire(application: Application, *, start_date: date, monthly_wage: Decimal,
                 hours_per_week: int, contract_type: ContractType, contract_upload=None,
                 actor: User, today: date | None = None) -> Employment:
@@ -47,6 +56,12 @@ def record_hire(application: Application, *, start_date: date, monthly_wage: Dec
     latest = (today or date.today()) + timedelta(days=current_app.config["HIRE_MAX_DAYS_AHEAD"])
     if start_date > latest:
         raise HiringRuleBroken(_l("The start date is too far in the future."), field="start_date")
+    released = release_date_of(application.profile_id)
+    if released is not None and start_date < released:
+        # Said without the date: the employer must not learn when the person was released.
+        raise HiringRuleBroken(_l("The start date is before the candidate could start work. "
+                                  "Check the date with the candidate or the job centre."),
+                               field="start_date")
     if monthly_wage <= 0:
         raise HiringRuleBroken(_l("The wage must be positive."), field="monthly_wage")
     contract_file = (save_upload(contract_upload, owner=actor)

@@ -127,14 +127,24 @@ def _job_checks(rules: Rules, employment: Employment, vacancy, start, filing) ->
     return checks
 
 
-def _target_group_check(rules: Rules) -> list[Check]:
+def _target_group_check(rules: Rules, employment: Employment, start) -> list[Check]:
     if rules.released_within_months is None:
         return []
-    # The release record (date, institution, document) is entered by job-centre staff; until
-    # it exists this check cannot be decided either way.
-    return [Check("released_recently", Outcome.UNKNOWN,
-                  _l("The job centre has not yet recorded the release date (must be within "
-                     "%(months)d months of the start).", months=rules.released_within_months))]
+    from marketplace.hiring.employments import release_date_of
+
+    # The release record (date, institution, document) is entered by job-centre staff from
+    # the document they saw; until it exists this check cannot be decided either way.
+    released = release_date_of(employment.application.profile_id)
+    months = rules.released_within_months
+    recent = None if released is None else months_between(released, start) < months or (
+        months_between(released, start) == months and released.day == start.day)
+    return [_check(
+        "released_recently", recent,
+        _l("Released within %(months)d months before the start (job centre record).",
+           months=months),
+        _l("Released more than %(months)d months before the start.", months=months),
+        _l("The job centre has not yet recorded the release date (must be within "
+           "%(months)d months of the start).", months=months))]
 
 
 def check_eligibility(employment: Employment, programme: IncentiveProgramme, *,
@@ -150,7 +160,7 @@ def check_eligibility(employment: Employment, programme: IncentiveProgramme, *,
         return [*checks, Check("rules_in_force", Outcome.FAIL,
                                _l("No rules of this programme were in force on the start "
                                   "date."))]
-    return [*checks, *_target_group_check(rules),
+    return [*checks, *_target_group_check(rules, employment, start),
             *_employer_checks(rules, organisation, start, arrears_declared=arrears_declared),
             *_job_checks(rules, employment, vacancy, start, filing_date or date.today())]
 
