@@ -151,8 +151,8 @@ def _employer_history(rng, organisation, owner, profiles, other_vacancy, today) 
     end_employment(subsidised, end_date=_month_start(13, today) + timedelta(days=20),
                    reason="Сокращение объёма работ", actor=owner)
     # ... and two months later the same person found a job elsewhere, unsubsidised.
-    _hire(other_vacancy, profiles[2], owner, _month_start(11, today))
-    for employment in (retained, short, subsidised, recent):
+    again = _hire(other_vacancy, profiles[2], owner, _month_start(11, today))
+    for employment in (retained, short, subsidised, recent, again):
         _record_check_ins(rng, employment, officer, today)
 
 
