@@ -13,7 +13,7 @@ from marketplace.candidates.models import CandidateProfile
 from marketplace.cases.models import CheckIn, ReleaseRecord
 from marketplace.certificates.models import Certificate, CertificateStatus
 from marketplace.certificates.services import add_certificate
-from marketplace.employers.models import Schedule, Vacancy
+from marketplace.employers.models import Schedule
 from marketplace.extensions import db
 from marketplace.indicators.services import Scope, compute_dashboard, default_period
 from marketplace.matches.services import recommendations
