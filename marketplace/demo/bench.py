@@ -61,6 +61,11 @@ def main() -> None:
                                         == Vacancy.organisation_id)
                 .join(User).where(User.email == "employer1@demo.kz").order_by(Vacancy.id))
             sizes = {"candidates": index.n_candidates, "vacancies": index.n_vacancies}
+            # A Karaganda job seeker with a hire, for the case page.
+            profile_id = db.session.scalar(
+                select(Claim).join(EmployerOrganisation)
+                .where(EmployerOrganisation.contact_email == "employer1@demo.kz")
+                .order_by(Claim.id)).employment.application.profile_id
             # The paying demo claim of employer1 (Karaganda), for the claim pages.
             claim_id = db.session.scalar(
                 select(Claim.id).join(EmployerOrganisation)
@@ -76,9 +81,16 @@ def main() -> None:
                             ("employer1@demo.kz", "/employer/claims"),
                             ("employer1@demo.kz", f"/employer/claims/{claim_id}"),
                             ("staff.karaganda@demo.kz", "/staff/claims"),
-                            ("staff.karaganda@demo.kz", f"/staff/claims/{claim_id}")):
+                            ("staff.karaganda@demo.kz", f"/staff/claims/{claim_id}"),
+                            ("staff.karaganda@demo.kz", "/staff/"),
+                            ("staff.karaganda@demo.kz", "/staff/caseload"),
+                            ("staff.karaganda@demo.kz", f"/staff/candidates/{profile_id}"),
+                            ("staff.karaganda@demo.kz", "/staff/dashboard/"),
+                            ("admin@demo.kz", "/staff/dashboard/")):
             client.post("/login", data={"identifier": login, "password": DEMO_PASSWORD})
             name = path.replace(str(vacancy_id), "<id>").replace(f"/{claim_id}", "/<id>")
+            name = name.replace(f"/{profile_id}", "/<id>")
+            name = f"{name} (admin)" if login.startswith("admin") else name
             results["pages"][name] = _timed(client, path)
             client.post("/logout")
         json.dump(results, sys.stdout, ensure_ascii=False)
