@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import StringField
+from wtforms import DateField, StringField
 from wtforms.fields.choices import SelectChoice
 
 # Werkzeug decodes malformed UTF-8 to U+FFFD; NUL is refused by PostgreSQL text columns.
@@ -61,6 +61,19 @@ class MoneyField(StringField):
         if self.raw_data:
             return self.raw_data[0]
         return "" if self.data is None else f"{self.data:f}"
+
+
+class LocalDateField(DateField):
+    """An HTML date input whose parse error speaks the reader's language."""
+
+    bad_date_message = _l("Enter a date, e.g. 2025-06-30.")
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            self.data = None
+            raise ValueError(self.bad_date_message) from None
 
 
 def show_domain_error(form, error, *, default_field: str | None = None) -> None:

@@ -3,28 +3,21 @@
 from flask import Blueprint, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from wtforms import DateField, SelectField, StringField
+from wtforms import SelectField, StringField
 from wtforms.validators import Length, Optional
 
 from marketplace.audit import search as audit_search
 from marketplace.auth.models import Role
 from marketplace.auth.permissions import role_required
 from marketplace.extensions import db
-from marketplace.forms import BaseForm, choices
+from marketplace.forms import BaseForm, LocalDateField, choices
 from marketplace.urls import page_number
 
 bp = Blueprint("audit_log", __name__, url_prefix="/staff/audit")
 
 
-class _Date(DateField):
-    """An HTML date input whose parse error speaks our language."""
-
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            self.data = None
-            raise ValueError(_l("Enter a date, e.g. 2025-06-30. This date was ignored.")) from None
+class _Date(LocalDateField):
+    bad_date_message = _l("Enter a date, e.g. 2025-06-30. This date was ignored.")
 
 
 class AuditFilterForm(BaseForm):

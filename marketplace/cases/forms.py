@@ -4,7 +4,6 @@ one page never share an element id."""
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
-    DateField,
     IntegerField,
     RadioField,
     SelectField,
@@ -22,7 +21,7 @@ from wtforms.validators import (
 )
 
 from marketplace.cases.models import CheckInOutcome, ReoffenceKind
-from marketplace.forms import BaseForm, choices
+from marketplace.forms import BaseForm, LocalDateField, choices
 from marketplace.reference.services import MAX_ID
 
 OUTCOME_LABELS = {
@@ -36,15 +35,6 @@ REOFFENCE_LABELS = {
 }
 
 
-class _Date(DateField):
-    """An HTML date input whose parse error speaks our language."""
-
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            self.data = None
-            raise ValueError(_l("Enter a date, e.g. 2025-06-30.")) from None
 
 
 class _Choice(SelectField):
@@ -76,7 +66,7 @@ class _Codes(SelectMultipleField):
 
 
 class ReleaseForm(BaseForm):
-    release_date = _Date(_l("Release date"), validators=[InputRequired(
+    release_date = LocalDateField(_l("Release date"), validators=[InputRequired(
         _l("Enter a date, e.g. 2025-06-30."))])
     institution = StringField(_l("Institution"), validators=[
         DataRequired(_l("Enter the institution the person left.")), Length(max=200)])
@@ -87,7 +77,7 @@ class ReleaseForm(BaseForm):
 class CourtBanForm(BaseForm):
     occupations = _Codes(_l("Banned occupations"), choices=[])
     sectors = _Codes(_l("Banned sectors"), choices=[])
-    until = _Date(_l("Ends on (optional)"), validators=[Optional()])
+    until = LocalDateField(_l("Ends on (optional)"), validators=[Optional()])
 
 
 class CurfewForm(BaseForm):
@@ -95,12 +85,12 @@ class CurfewForm(BaseForm):
         DataRequired(_l("Enter a time, e.g. 22:00.")), Length(max=5)])
     end = StringField(_l("Until (HH:MM)"), validators=[
         DataRequired(_l("Enter a time, e.g. 06:00.")), Length(max=5)])
-    until = _Date(_l("Ends on (optional)"), validators=[Optional()])
+    until = LocalDateField(_l("Ends on (optional)"), validators=[Optional()])
 
 
 class TerritoryForm(BaseForm):
     regions = _Codes(_l("May work only in these regions"), choices=[])
-    until = _Date(_l("Ends on (optional)"), validators=[Optional()])
+    until = LocalDateField(_l("Ends on (optional)"), validators=[Optional()])
 
 
 class _StaffChoice(SelectField):
@@ -132,7 +122,8 @@ class NoteForm(BaseForm):
 class TaskForm(BaseForm):
     title = StringField(_l("What has to be done"), validators=[
         DataRequired(_l("Say what has to be done.")), Length(max=200)])
-    due_on = _Date(_l("Due on"), validators=[InputRequired(_l("Enter a date, e.g. 2025-06-30."))])
+    due_on = LocalDateField(_l("Due on"), validators=[
+        InputRequired(_l("Enter a date, e.g. 2025-06-30."))])
 
 
 class CheckInForm(BaseForm):
@@ -149,7 +140,7 @@ class ReoffenceForm(BaseForm):
     kind = _Choice(_l("What happened"), choices=choices(
         (k.value, label) for k, label in REOFFENCE_LABELS.items()),
         validators=[InputRequired(_l("Choose what happened."))])
-    occurred_on = _Date(_l("Date"), validators=[InputRequired(
+    occurred_on = LocalDateField(_l("Date"), validators=[InputRequired(
         _l("Enter a date, e.g. 2025-06-30."))])
     note = TextAreaField(_l("Note (optional, encrypted)"), validators=[Optional(),
                                                                        Length(max=5000)])

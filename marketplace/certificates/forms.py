@@ -1,21 +1,10 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
-from wtforms import DateField, SelectMultipleField, StringField, TextAreaField
+from wtforms import SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from marketplace.forms import BaseForm
-
-
-class _Date(DateField):
-    """An HTML date input whose parse error speaks our language."""
-
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            self.data = None
-            raise ValueError(_l("Enter a date, e.g. 2025-06-30.")) from None
+from marketplace.forms import BaseForm, LocalDateField
 
 
 class _SkillChoices(SelectMultipleField):
@@ -38,9 +27,9 @@ class CertificateForm(BaseForm):
     issuer = StringField(_l("Issued by"),
                          validators=[DataRequired(_l("Enter who issued the certificate.")),
                                      Length(max=200)])
-    issued_on = _Date(_l("Date of issue"),
+    issued_on = LocalDateField(_l("Date of issue"),
                       validators=[InputRequired(_l("Enter the date the certificate was issued."))])
-    expires_on = _Date(_l("Valid until (if it expires)"), validators=[Optional()])
+    expires_on = LocalDateField(_l("Valid until (if it expires)"), validators=[Optional()])
     skills = _SkillChoices(_l("Skills it proves"), coerce=int, validators=[Optional()])
     scan = FileField(_l("Scan or photo (PDF, JPEG or PNG, up to 5 MB)"))
 

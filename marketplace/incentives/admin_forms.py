@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import (
     DataRequired,
     InputRequired,
@@ -15,7 +15,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from marketplace.forms import BaseForm, MoneyField, choices
+from marketplace.forms import BaseForm, LocalDateField, MoneyField, choices
 from marketplace.incentives.models import IncentiveProgramme
 from marketplace.incentives.programmes import (
     CODE_MESSAGE,
@@ -26,17 +26,6 @@ from marketplace.incentives.programmes import (
     plain,
 )
 from marketplace.reference.services import region_choices
-
-
-class _Date(DateField):
-    """An HTML date input whose parse error speaks our language."""
-
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            self.data = None
-            raise ValueError(_l("Enter a date, e.g. 2025-06-30.")) from None
 
 
 class _Whole(IntegerField):
@@ -103,7 +92,7 @@ _region_chosen.field_flags = {"required": True}
 
 
 class RuleVersionForm(BaseForm):
-    effective_from = _Date(_l("In force from"), validators=[InputRequired()])
+    effective_from = LocalDateField(_l("In force from"), validators=[InputRequired()])
     source = TextAreaField(_l("Source: the order or law the rules follow"), validators=[
         DataRequired(_l("Name the order or law the new rules follow.")), Length(max=2000)])
     wage_share = PercentField(_l("Share of the wage paid, %"))
@@ -156,7 +145,7 @@ class EditProgrammeForm(BaseForm):
     name_ru = _name(_l("Name in Russian"))
     name_en = _name(_l("Name in English"))
     region = SelectField(_l("Region covered"), coerce=int, choices=[])
-    active_to = _Date(_l("Active until (optional)"), validators=[Optional()])
+    active_to = LocalDateField(_l("Active until (optional)"), validators=[Optional()])
 
 
 class NewProgrammeForm(EditProgrammeForm, RuleVersionForm):
@@ -166,7 +155,7 @@ class NewProgrammeForm(EditProgrammeForm, RuleVersionForm):
         DataRequired(), Regexp(CODE_PATTERN.pattern + r"\Z", message=CODE_MESSAGE)])
     kind = SelectField(_l("Type"), validators=[DataRequired(_l("Choose the type of programme."))],
                        choices=[])
-    active_from = _Date(_l("Active from"), validators=[InputRequired()])
+    active_from = LocalDateField(_l("Active from"), validators=[InputRequired()])
 
 
 def _region_scope(form):
