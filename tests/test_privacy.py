@@ -242,3 +242,42 @@ def test_deletion_is_all_or_nothing(app, client, history, monkeypatch):
         assert db.session.scalar(select(Invitation)).status is InvitationStatus.PENDING
         assert db.session.scalar(select(AuditEvent).where(
             AuditEvent.action == "candidate:delete_account")) is None
+
+
+def test_deletion_erases_what_staff_wrote_and_keeps_the_counted_dates(app, client, history):
+    from marketplace.cases.models import (
+        Case,
+        CaseNote,
+        CaseTask,
+        ReleaseRecord,
+        Reoffence,
+        ReoffenceKind,
+    )
+
+    with app.app_context():
+        staff_id = history.employer.id  # any account id will do as the author here
+        case = Case(profile_id=history.profile_id, next_step="Позвонить матери",
+                    consent_note="Подписал форму")
+        case.notes.append(CaseNote(author_id=staff_id, body="NOTE-MARKER"))
+        case.tasks.append(CaseTask(title="TASK-MARKER", due_on=date(2026, 12, 1)))
+        db.session.add_all([case, ReleaseRecord(
+            profile_id=history.profile_id, release_date=date(2026, 1, 15),
+            details={"institution": "INSTITUTION-MARKER", "document": "DOC-MARKER"},
+            verified_by_id=staff_id), Reoffence(
+            profile_id=history.profile_id, kind=ReoffenceKind.NEW_CONVICTION,
+            occurred_on=date(2026, 6, 1), details={"note": "REOFFENCE-MARKER"},
+            recorded_by_id=staff_id)])
+        db.session.commit()
+    client.post("/candidate/privacy/delete",
+                data={"confirm": "y", "password": history.user.password})
+    with app.app_context():
+        case = db.session.scalar(select(Case).where(Case.profile_id == history.profile_id))
+        assert (case.next_step, case.consent_note) == ("", "")
+        assert db.session.scalar(select(CaseNote)) is None
+        assert db.session.scalar(select(CaseTask)) is None
+        release = db.session.scalar(select(ReleaseRecord))
+        assert release.details == {} and release.release_date == date(2026, 1, 15)
+        reoffence = db.session.scalar(select(Reoffence))
+        assert reoffence.details == {} and reoffence.kind is ReoffenceKind.NEW_CONVICTION
+        restriction = db.session.scalar(select(CandidateRestriction))
+        assert restriction.data == {} and restriction.lifted_at is not None

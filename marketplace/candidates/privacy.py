@@ -263,6 +263,9 @@ def delete_account(profile: CandidateProfile, *, password: str, actor: User) -> 
         raise WrongPassword(_l("The password is not correct."), field="password")
     outcome = _close_hiring(profile, actor=actor)
     erase_certificates(user, profile, actor=actor)
+    from marketplace.cases.services import erase_case_words  # cases builds on candidates
+
+    erase_case_words(profile, actor=actor)
     _empty_profile(profile, actor=actor)
     _anonymise_account(user)
     record("candidate:delete_account", profile, actor=actor, **outcome)

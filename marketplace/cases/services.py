@@ -368,3 +368,31 @@ def employments_of(profile_id: int) -> list[Employment]:
         select(Employment).join(Application, Employment.application_id == Application.id)
         .where(Application.profile_id == profile_id)
         .order_by(Employment.start_date.desc(), Employment.id.desc())))
+
+
+def erase_case_words(profile: CandidateProfile, *, actor: User) -> None:
+    """At the person's own account deletion: what staff wrote about them, the document details
+    and any restriction go; the dates and outcomes that the programme's indicators count stay
+    (the profile they hang on is anonymised)."""
+    from marketplace.restrictions.models import CandidateRestriction
+
+    case = db.session.scalar(select(Case).where(Case.profile_id == profile.id))
+    if case is not None:
+        case.notes.clear()
+        case.tasks.clear()
+        case.next_step = case.consent_note = ""
+    record_ = release_record_of(profile.id)
+    if record_ is not None:
+        record_.details = {}
+    for reoffence in db.session.scalars(select(Reoffence).where(
+            Reoffence.profile_id == profile.id)):
+        reoffence.details = {}
+    for check_in in db.session.scalars(select(CheckIn).join(Employment).join(Application).where(
+            Application.profile_id == profile.id)):
+        check_in.left_reason = ""
+    for restriction in db.session.scalars(select(CandidateRestriction).where(
+            CandidateRestriction.profile_id == profile.id)):
+        restriction.data = {}
+        restriction.lifted_at = restriction.lifted_at or utcnow()
+    record("case:erase", profile, actor=actor)
+    db.session.flush()
