@@ -69,7 +69,9 @@ def home():
     return _home_page(own_profile(), SkillForm())
 
 
-def _profile_form(profile) -> ProfileForm:
+def profile_form_for(profile) -> ProfileForm:
+    """The job-wishes form, filled from the profile on GET (staff use it on the person's
+    behalf too: marketplace.cases.on_behalf)."""
     names = [o.name for o in profile.desired_occupations]
     data = {name: getattr(profile, name) for name in (
         "desired_title", "experience_years", "willing_to_relocate", "available_from",
@@ -85,7 +87,8 @@ def _profile_form(profile) -> ProfileForm:
     return form
 
 
-def _job_wishes(form) -> dict:
+def job_wishes_from(form) -> dict:
+    """The validated form as update_profile's keyword arguments."""
     city = db.session.get(City, form.city.data) if form.city.data else None
     salary = form.salary_expectation.data
     return {
@@ -105,11 +108,11 @@ def _job_wishes(form) -> dict:
 @role_required(Role.CANDIDATE)
 def edit_profile():
     profile = own_profile()
-    form = _profile_form(profile)
+    form = profile_form_for(profile)
     if form.validate_on_submit():
         try:
             services.update_profile(
-                profile, actor=current_user, **_job_wishes(form),
+                profile, actor=current_user, **job_wishes_from(form),
                 occupation_names={f: form[f].data or "" for f in form.OCCUPATION_FIELDS})
         except DomainError as error:
             show_domain_error(form, error)

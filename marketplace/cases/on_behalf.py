@@ -21,7 +21,7 @@ from marketplace.auth.permissions import role_required
 from marketplace.candidates import services as candidate_services
 from marketplace.candidates.forms import PersonalForm, SkillForm
 from marketplace.candidates.models import CandidateProfile, CandidateSkill
-from marketplace.candidates.views import _job_wishes, _profile_form
+from marketplace.candidates.views import job_wishes_from, profile_form_for
 from marketplace.cases import consent
 from marketplace.employers.models import Vacancy
 from marketplace.errors import DomainError
@@ -182,11 +182,11 @@ def edit_profile(profile_id):
     refused = _consent_refused(profile)
     if refused:
         return refused
-    form = _profile_form(profile)
+    form = profile_form_for(profile)
     if form.validate_on_submit():
         try:
             consent.update_profile(
-                profile, actor=current_user, **_job_wishes(form),
+                profile, actor=current_user, **job_wishes_from(form),
                 occupation_names={f: form[f].data or "" for f in form.OCCUPATION_FIELDS})
         except DomainError as error:
             show_domain_error(form, error)
