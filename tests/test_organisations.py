@@ -372,3 +372,25 @@ def test_renaming_a_verified_organisation_sends_it_back_for_verification(app, ma
         update_organisation(organisation, actor=actor, name="ТОО «Другое имя»")
         assert organisation.status is VerificationStatus.PENDING
         assert organisation.verified_at is None
+
+
+def test_the_owner_is_told_of_the_decision_in_their_notifications(app, client, make_user,
+                                                                    login):
+    from marketplace.notifications.models import Notification
+
+    verified_owner, rejected_owner = make_user("employer"), make_user("employer")
+    login(make_user("staff"))
+    client.post(f"/staff/organisations/{org_of(app, verified_owner)}/verify")
+    client.post(f"/staff/organisations/{org_of(app, rejected_owner)}/reject",
+                data={"reason": "БИН не найден в реестре"})
+    with app.app_context():
+        kinds = {n.user_id: (n.kind, n.params) for n in db.session.scalars(
+            select(Notification))}
+    assert kinds[verified_owner.id][0] == "organisation_verified"
+    assert kinds[rejected_owner.id] == ("organisation_rejected", {
+        "organisation": organisation(app, org_of(app, rejected_owner)).name,
+        "reason": "БИН не найден в реестре"})
+    client.post("/logout")
+    login(rejected_owner)
+    page = client.get("/notifications/").get_data(as_text=True)
+    assert "did not verify" in page and "БИН не найден в реестре" in page

@@ -90,12 +90,24 @@ def verify_organisation(organisation: EmployerOrganisation, *, actor: User) -> N
     """Raises InvalidOrganisationTransition unless the organisation is pending."""
     _move(organisation, "verify", actor=actor, changes={
         "verified_by_id": actor.id, "verified_at": utcnow(), "rejection_reason": None})
+    _tell_members(organisation, "organisation_verified")
 
 
 def reject_organisation(organisation: EmployerOrganisation, *, actor: User, reason: str) -> None:
     """Raises InvalidOrganisationTransition unless the organisation is pending."""
     _move(organisation, "reject", actor=actor, reason=reason, changes={
         "rejection_reason": reason, "verified_by_id": None, "verified_at": None})
+    _tell_members(organisation, "organisation_rejected", reason=reason)
+
+
+def _tell_members(organisation: EmployerOrganisation, kind: str, **params) -> None:
+    """Every member learns the decision (in-app and by e-mail), with a link to the page."""
+    from marketplace.notifications.services import link_to, notify_all
+
+    members = [m.user for m in organisation.memberships]
+    notify_all(members, kind, organisation=organisation.name,
+               link=link_to("employers.organisation", organisation_id=organisation.id),
+               **params)
 
 
 def resubmit_organisation(organisation: EmployerOrganisation, *, actor: User) -> None:

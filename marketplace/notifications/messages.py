@@ -28,6 +28,9 @@ MESSAGES = {
                                "%(reason)s"),
     "certificate_revoked": _l("The job centre withdrew the verification of your certificate "
                               "“%(title)s”: %(reason)s"),
+    "organisation_verified": _l("The job centre verified %(organisation)s: you can now publish "
+                                "vacancies and claim subsidies."),
+    "organisation_rejected": _l("The job centre did not verify %(organisation)s: %(reason)s"),
     "applied_on_behalf": _l("The job centre applied for “%(vacancy)s” on your behalf."),
     "claim_submitted": _l("%(organisation)s filed a subsidy claim for review (%(programme)s)."),
     "claim_returned": _l("The job centre returned your claim (%(programme)s) for more "
