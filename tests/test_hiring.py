@@ -446,3 +446,18 @@ def test_contract_download_is_limited_to_the_region_and_audited(app, client, log
         event = db.session.scalar(select(AuditEvent).where(
             AuditEvent.action == "employment:contract_download"))
         assert event.actor_id == world.staff.id
+
+
+@pytest.mark.parametrize("start, days, expected", [
+    (date(2026, 12, 14), 5, date(2026, 12, 22)),  # Independence Day, Wed 16 Dec, is off
+    # Nauryz 2026: 21–22 March fall on the weekend, so 24 and 25 March are off too.
+    (date(2026, 3, 20), 1, date(2026, 3, 26)),
+    (date(2025, 12, 31), 1, date(2026, 1, 5)),    # 1–2 Jan off, then the weekend
+])
+def test_business_days_skip_public_holidays(start, days, expected):
+    assert offers.add_business_days(start, days) == expected
+
+
+def test_a_religious_holiday_on_a_weekend_is_not_carried_over():
+    off = offers.days_off(2024)  # 7 January 2024 was a Sunday
+    assert date(2024, 1, 7) in off and date(2024, 1, 8) not in off

@@ -34,12 +34,34 @@ from marketplace.notifications.services import notify, notify_all
 MIN_REASON_LENGTH = 20
 
 
+# Kazakhstan's public holidays on fixed dates (Law "On holidays in the Republic of Kazakhstan",
+# Labour Code art. 84). A national holiday that falls on a weekend moves the day off to the next
+# working day (art. 85); the religious ones (7 January) do not move. Kurban Ait follows the lunar
+# calendar and the government's yearly transfers of days are decided each year: neither is here.
+NATIONAL_HOLIDAYS = ((1, 1), (1, 2), (3, 8), (3, 21), (3, 22), (3, 23), (5, 1), (5, 7), (5, 9),
+                     (7, 6), (8, 30), (10, 25), (12, 16))
+RELIGIOUS_HOLIDAYS = ((1, 7),)
+
+
+def days_off(year: int) -> set[date]:
+    """The public holidays of a year, with national holidays on a weekend carried over."""
+    national = [date(year, month, day) for month, day in NATIONAL_HOLIDAYS]
+    off = {date(year, month, day) for month, day in RELIGIOUS_HOLIDAYS} | set(national)
+    for holiday in national:
+        if holiday.weekday() >= 5:
+            carried = holiday
+            while carried.weekday() >= 5 or carried in off:
+                carried += timedelta(days=1)
+            off.add(carried)
+    return off
+
+
 def add_business_days(start: date, days: int) -> date:
-    """Monday–Friday only (public holidays are not modelled yet)."""
-    current = start
+    """Working days: Monday to Friday, not a public holiday."""
+    current, holidays = start, days_off(start.year) | days_off(start.year + 1)
     while days > 0:
         current += timedelta(days=1)
-        if current.weekday() < 5:
+        if current.weekday() < 5 and current not in holidays:
             days -= 1
     return current
 
