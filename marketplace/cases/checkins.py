@@ -5,7 +5,6 @@ call-back task on their case (a practice of the Center for Employment Opportunit
 Importing this module connects the scheduler to hiring's employment_confirmed signal.
 """
 
-import calendar
 from datetime import date, timedelta
 
 from flask_babel import gettext as _
@@ -16,6 +15,7 @@ from marketplace.audit.services import record
 from marketplace.auth.models import User
 from marketplace.cases.models import CHECK_IN_MONTHS, CheckIn, CheckInOutcome, TaskKind
 from marketplace.cases.services import DUE_SOON_DAYS, add_task, ensure_case
+from marketplace.dates import add_months
 from marketplace.db_types import utcnow
 from marketplace.errors import DomainError
 from marketplace.extensions import db
@@ -33,14 +33,6 @@ class InvalidCheckIn(DomainError):
 
 class CheckInAlreadyCompleted(DomainError):
     pass
-
-
-def add_months(start: date, months: int) -> date:
-    """The same day of the month `months` later, or that month's last day (31 Jan → 28/29 Feb)."""
-    year, month_index = divmod(start.month - 1 + months, 12)
-    year += start.year
-    last_day = calendar.monthrange(year, month_index + 1)[1]
-    return date(year, month_index + 1, min(start.day, last_day))
 
 
 def schedule_check_ins(employment: Employment) -> list[CheckIn]:

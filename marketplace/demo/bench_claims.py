@@ -24,6 +24,7 @@ from werkzeug.datastructures import FileStorage
 from marketplace import create_app
 from marketplace.auth.models import Role, User
 from marketplace.candidates.models import CandidateProfile
+from marketplace.dates import add_months
 from marketplace.demo.claims import DEMO_PROOF
 from marketplace.demo.seed import demo_bin, demo_iin
 from marketplace.employers.models import (
@@ -107,7 +108,7 @@ def main() -> None:
             upgrade()
             load_reference_data()
             seed_programmes()
-            start = months.add_months(date.today().replace(day=1), -2)
+            start = add_months(date.today().replace(day=1), -2)
             owner, (first, second), employments = _hires(CLAIMS, start)
             programme = programme_by_code("kz-social-workplace")
             budget.allocate(programme.id, first.region_id, Decimal("1020000.00") * CLAIMS,

@@ -15,6 +15,7 @@ from werkzeug.datastructures import FileStorage
 
 from marketplace.auth.models import Role, User
 from marketplace.candidates.models import CandidateProfile
+from marketplace.dates import add_months
 from marketplace.demo import content
 from marketplace.employers.models import EmployerOrganisation, Vacancy
 from marketplace.extensions import db
@@ -39,7 +40,7 @@ DEMO_PROOF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</
 
 def hire_start(today: date | None = None) -> date:
     today = today or date.today()
-    return months.add_months(today.replace(day=1), -2)
+    return add_months(today.replace(day=1), -2)
 
 
 def seed_budgets() -> None:

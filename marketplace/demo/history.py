@@ -16,8 +16,9 @@ from sqlalchemy import select
 
 from marketplace.auth.models import Role, User
 from marketplace.candidates.models import CandidateProfile
-from marketplace.cases.checkins import complete_check_in, schedule_check_ins
+from marketplace.cases.checkins import check_ins_of, complete_check_in, schedule_check_ins
 from marketplace.cases.models import CheckInOutcome, ReleaseRecord, Reoffence, ReoffenceKind
+from marketplace.dates import add_months
 from marketplace.demo import content
 from marketplace.demo.claims import _pension_proof
 from marketplace.employers.models import EmployerOrganisation, Vacancy
@@ -42,12 +43,7 @@ def _at(day: date) -> datetime:
 
 
 def _month_start(months_ago: int, today: date) -> date:
-    return months.add_months(today.replace(day=1), -months_ago)
-
-
-def _months_ago(count: int, today: date) -> date:
-    """The same day of the month `count` months ago (the 28th at most)."""
-    return months.add_months(today.replace(day=1), -count).replace(day=min(today.day, 28))
+    return add_months(today.replace(day=1), -months_ago)
 
 
 def _officer(region_id: int) -> User:
@@ -92,7 +88,7 @@ def _hire(vacancy, profile, owner, start, *, end=None, reason=None) -> Employmen
 def _record_check_ins(rng, employment, officer, today) -> None:
     """Check-ins due more than two weeks ago answered as the facts were (a low score raises a
     call-back task); the recent ones stay in the job centre's queue."""
-    for check in sorted(employment_check_ins(employment), key=lambda c: c.due_on):
+    for check in sorted(check_ins_of(employment.id), key=lambda c: c.due_on):
         if check.due_on > today - timedelta(days=14):
             continue
         ended = employment.end_date is not None and employment.end_date <= check.due_on
@@ -101,13 +97,6 @@ def _record_check_ins(rng, employment, officer, today) -> None:
                           left_reason=employment.end_reason if ended else "",
                           satisfaction=rng.choice((5, 7, 8, 9)) if not ended else None,
                           actor=officer)
-
-
-def employment_check_ins(employment):
-    from marketplace.cases.models import CheckIn
-
-    return list(db.session.scalars(select(CheckIn).where(
-        CheckIn.employment_id == employment.id)))
 
 
 def _subsidised(employment, owner, region_id, paid_months: int) -> None:
@@ -124,7 +113,7 @@ def _subsidised(employment, owner, region_id, paid_months: int) -> None:
         entry = months.confirm_month(claim, month, hours_worked=168,
                                      wage_paid=employment.monthly_wage,
                                      pension_proof=_pension_proof(), actor=owner,
-                                     today=months.add_months(month, 1))
+                                     today=add_months(month, 1))
         months.accept_month(entry, staff=staff[1])
         run = PaymentRun(month=month)
         db.session.add(run)
@@ -143,7 +132,7 @@ def _employer_history(rng, organisation, owner, profiles, other_vacancy, today) 
     subsidised = _hire(vacancies[2 % len(vacancies)], profiles[2], owner,
                        _month_start(16, today))
     # Three months ago to the day: its 3-month check-in is due now.
-    recent = _hire(vacancies[3 % len(vacancies)], profiles[3], owner, _months_ago(3, today))
+    recent = _hire(vacancies[3 % len(vacancies)], profiles[3], owner, add_months(today, -3))
     _subsidised(subsidised, owner, organisation.region_id, paid_months=3)
     from marketplace.hiring.employments import end_employment
 

@@ -165,21 +165,33 @@ def _employments():
             .order_by(Employment.start_date.desc()))
 
 
+def _of_member(user: User):
+    return _employments().join(
+        OrganisationMember, OrganisationMember.organisation_id == Vacancy.organisation_id
+    ).where(OrganisationMember.user_id == user.id)
+
+
+def _in_region(region_id: int):
+    return _employments().join(
+        EmployerOrganisation, EmployerOrganisation.id == Vacancy.organisation_id
+    ).where(EmployerOrganisation.region_id == region_id)
+
+
 def employments_of_member(user: User) -> list[Employment]:
     """Hires of the user's organisations that a claim can be filed for."""
-    return list(db.session.scalars(_employments().join(
-        OrganisationMember, OrganisationMember.organisation_id == Vacancy.organisation_id)
-        .where(OrganisationMember.user_id == user.id)))
+    return list(db.session.scalars(_of_member(user)))
 
 
 def employment_of_member(user: User, employment_id: int) -> Employment | None:
-    return next((e for e in employments_of_member(user) if e.id == employment_id), None)
+    return db.session.scalar(_of_member(user).where(Employment.id == employment_id))
 
 
 def employments_in_region(region_id: int) -> list[Employment]:
-    return list(db.session.scalars(_employments().join(
-        EmployerOrganisation, EmployerOrganisation.id == Vacancy.organisation_id)
-        .where(EmployerOrganisation.region_id == region_id)))
+    return list(db.session.scalars(_in_region(region_id)))
+
+
+def employment_in_region(region_id: int, employment_id: int) -> Employment | None:
+    return db.session.scalar(_in_region(region_id).where(Employment.id == employment_id))
 
 
 def claims_by_employment(employments) -> dict[int, list[Claim]]:

@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from marketplace.audit.services import record
 from marketplace.auth.models import Role, User
+from marketplace.dates import add_months
 from marketplace.db_types import utcnow
 from marketplace.errors import DomainError
 from marketplace.extensions import db
@@ -61,11 +62,6 @@ def next_month_status(status: MonthStatus, action: str) -> MonthStatus:
     except KeyError:
         raise IllegalMonthTransition(_l("This step is not possible for this month now."),
                                      state=status.value, action=action) from None
-
-
-def add_months(first: date, count: int) -> date:
-    index = first.year * 12 + first.month - 1 + count
-    return date(index // 12, index % 12 + 1, 1)
 
 
 def claim_months(claim: Claim) -> list[date]:
@@ -231,7 +227,8 @@ def terminate_for_ended_employment(sender, actor: User | None = None, **_) -> No
 
 
 def _release_beyond_worked_months(claim: Claim, actor) -> None:
-    unpaid = [m for m in claim_months(claim) if m not in paid_months(claim)]
+    paid = paid_months(claim)
+    unpaid = [m for m in claim_months(claim) if m not in paid]
     keep = (claim.monthly_amount or Decimal("0.00")) * len(unpaid)
     excess = budget.claim_balance(claim.id).committed - keep
     if excess > 0:

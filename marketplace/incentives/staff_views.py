@@ -134,8 +134,8 @@ def query_month(claim_id, month_id):
 @role_required(Role.STAFF)
 def file_on_behalf(employment_id):
     """Filing for an employer who asked the job centre to do it; whoever files may not decide."""
-    employment = next((e for e in claims.employments_in_region(current_user.region_id or 0)
-                       if e.id == employment_id), None) or abort(404)
+    employment = (claims.employment_in_region(current_user.region_id or 0, employment_id)
+                  or abort(404))
     return filing_page(employment, post_endpoint="incentives_staff.file_on_behalf",
                        claim_endpoint="incentives_staff.review_claim", on_behalf=True)
 

@@ -17,6 +17,7 @@ from sqlalchemy import select, true
 from marketplace.auth.models import User
 from marketplace.candidates.models import CandidateProfile
 from marketplace.cases.models import CheckIn, CheckInOutcome, ReleaseRecord, Reoffence
+from marketplace.dates import add_months
 from marketplace.employers.models import EmployerOrganisation, Vacancy, VacancyStatus
 from marketplace.extensions import db
 from marketplace.hiring.models import Application, Employment, EmploymentStatus
@@ -40,13 +41,6 @@ ZERO = Decimal("0.00")
 # ----------------------------------------------------------------------------- months
 def month_of(day: date) -> date:
     return day.replace(day=1)
-
-
-def add_months(day: date, months: int) -> date:
-    """The same day `months` later (or earlier); the 31st becomes the month's last day."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    return date(year, month + 1, min(day.day, monthrange(year, month + 1)[1]))
 
 
 def month_end(day: date) -> date:
