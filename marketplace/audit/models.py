@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, String, event
+from sqlalchemy import JSON, ForeignKey, Index, String, event
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from marketplace.db_types import UTCDateTime, utcnow
@@ -11,6 +11,8 @@ from marketplace.extensions import db
 
 class AuditEvent(db.Model):
     __tablename__ = "audit_event"
+    # The audit viewer and every object page look events up by the object they name.
+    __table_args__ = (Index("ix_audit_event_object", "object_type", "object_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)

@@ -10,6 +10,7 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     ForeignKey,
+    Index,
     SmallInteger,
     String,
     Text,
@@ -59,6 +60,8 @@ class CandidateProfile(db.Model):
     __table_args__ = (
         CheckConstraint("salary_expectation IS NULL OR salary_expectation > 0",
                         name="salary_positive"),
+        # Staff queues and indicators read a region's profiles by registration time.
+        Index("ix_candidate_profile_region_created", "region_id", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -10,6 +10,7 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     ForeignKey,
+    Index,
     SmallInteger,
     String,
     Text,
@@ -173,6 +174,8 @@ class ClaimMonth(db.Model):
         UniqueConstraint("claim_id", "month"),
         CheckConstraint("hours_worked BETWEEN 1 AND 400", name="hours_range"),
         CheckConstraint("wage_paid > 0", name="wage_positive"),
+        # The payment run and the staff queue look for one month's confirmations by status.
+        Index("ix_claim_month_month_status", "month", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -263,8 +266,10 @@ class Payment(db.Model):
     """One claim-month paid. The unique key is what makes a rerun or a concurrent run safe."""
 
     __tablename__ = "payment"
+    # (claim_id, month) is unique; payment orders and indicators read one month across claims.
     __table_args__ = (UniqueConstraint("claim_id", "month"),
-                      CheckConstraint("amount > 0", name="amount_positive"))
+                      CheckConstraint("amount > 0", name="amount_positive"),
+                      Index("ix_payment_month", "month"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     claim_id: Mapped[int] = mapped_column(ForeignKey("claim.id"), index=True)
