@@ -8,7 +8,7 @@ PO_FILES := $(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 export FLASK_APP := wsgi:app
 
-.PHONY: run test lint worker translations extract-messages bench bench-web bench-claims evaluate clean
+.PHONY: run test lint worker translations extract-messages bench bench-web bench-claims bench-load evaluate clean
 
 run: $(VENV)/.run-deps translations
 	$(BIN)/flask db upgrade
@@ -20,9 +20,10 @@ run: $(VENV)/.run-deps translations
 test: $(VENV)/.dev-deps translations
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-# Background export jobs when REDIS_URL is set (without Redis they run inside the request).
+# Background export jobs and this host's matching builds when REDIS_URL is set (without Redis
+# exports run inside the request and `flask matching-refresh` builds in its own process).
 worker: $(VENV)/.run-deps
-	$(BIN)/rq worker --url "$${REDIS_URL:?set REDIS_URL}" exports
+	$(BIN)/rq worker --url "$${REDIS_URL:?set REDIS_URL}" exports "$${MATCHING_QUEUE:-matching-$$(hostname)}"
 
 lint: $(VENV)/.dev-deps
 	$(BIN)/ruff check .
@@ -61,6 +62,22 @@ bench-web: $(VENV)/.run-deps translations
 # BENCH_DATABASE_URL=postgresql+psycopg://… to measure on PostgreSQL (its public schema is dropped).
 bench-claims: $(VENV)/.run-deps translations
 	$(BIN)/python -m marketplace.demo.bench_claims
+
+# Pages under production gunicorn (2 workers x 4 threads) driven by wrk (apt-get install wrk),
+# against a hello-world ceiling. BENCH_DATABASE_URL=postgresql+psycopg://… is read, never reset.
+bench-load: $(VENV)/.run-deps translations
+	$(BIN)/python -m marketplace.demo.bench_load
+
+# A national-size database (demo logins included) for bench-load, into DATABASE_URL:
+# DATABASE_URL=postgresql+psycopg://… make seed-scale  (refuses a database that holds one already).
+SCALE_CANDIDATES ?= 100000
+SCALE_VACANCIES ?= 20000
+SCALE_SEED ?= 2026
+.PHONY: seed-scale
+seed-scale: $(VENV)/.run-deps translations
+	$(BIN)/flask db upgrade
+	$(BIN)/flask load-reference
+	$(BIN)/flask seed-scale --candidates $(SCALE_CANDIDATES) --vacancies $(SCALE_VACANCIES) --seed $(SCALE_SEED)
 
 clean:
 	rm -rf $(VENV) instance/marketplace.db $(MO_FILES)

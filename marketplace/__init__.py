@@ -34,6 +34,7 @@ def _init_extensions(app: Flask) -> None:
     from marketplace.extensions import babel, csrf, db, limiter, login_manager, migrate
     from marketplace.i18n import select_locale
     from marketplace.incentives import months  # noqa: F401 - an ended job ends its claims
+    from marketplace.jobs import index  # noqa: F401 - keeps the search index current
     from marketplace.matches import changes  # noqa: F401 - keeps the matching index current
 
     db.init_app(app)

@@ -65,6 +65,23 @@ def seed_demo_command():
         click.echo(f"  {role:<10} {login}")
 
 
+@click.command("seed-scale")
+@click.option("--candidates", type=click.IntRange(1, 2_000_000), required=True)
+@click.option("--vacancies", type=click.IntRange(1, 500_000), required=True)
+@click.option("--seed", type=int, default=2026, show_default=True,
+              help="The same seed on the same day writes the same data.")
+@with_appcontext
+def seed_scale_command(candidates, vacancies, seed):
+    """Load the demo plus a national-size history into DATABASE_URL (after `db upgrade` and
+    `load-reference`; refuses a database that already holds a bulk load)."""
+    from marketplace.demo.scale import ScaleRefused, seed_scale
+
+    try:
+        seed_scale(candidates=candidates, vacancies=vacancies, seed=seed, echo=click.echo)
+    except ScaleRefused as error:
+        raise click.ClickException(str(error)) from None
+
+
 @click.command("matching-train")
 @click.option("--min-outcomes", type=int, default=None,
               help="Fewest recorded outcomes to train on (default: MATCHING_MIN_OUTCOMES).")
@@ -88,16 +105,48 @@ def matching_train_command(min_outcomes):
     click.echo("Weights: " + ", ".join(f"{k} {v:.1f}" for k, v in run.weights.items()))
 
 
+@click.command("matching-build")
+@click.option("--if-needed", is_flag=True,
+              help="Only if this host has no snapshot, or one that replaying cannot update.")
+@click.option("--min-version", type=int, default=0,
+              help="Skip if the current snapshot covers this change-log id already.")
+@with_appcontext
+def matching_build_command(if_needed, min_version):
+    """Build this host's matching snapshot now and make it current (workers map it on their
+    next request). gunicorn runs it with --if-needed before the workers start."""
+    from marketplace.matches import snapshots
+
+    if if_needed and not snapshots.needs_build(snapshots.snapshot_root()):
+        click.echo("The matching snapshot is up to date.")
+        return
+    try:
+        pointer = snapshots.build_snapshot(min_version=min_version)
+    except snapshots.BuildRunning as error:
+        click.echo(str(error))
+        return
+    if pointer is None:
+        click.echo(f"The current matching snapshot covers change {min_version} already.")
+        return
+    click.echo(f"Matching snapshot {pointer['dir']}: {pointer['candidates']} candidates, "
+               f"{pointer['vacancies']} vacancies, changes up to {pointer['version']}; "
+               f"built in {pointer['timings']['build_s']} s, "
+               f"saved in {pointer['timings']['save_s']} s.")
+
+
 @click.command("matching-refresh")
 @with_appcontext
 def matching_refresh_command():
-    """Ask every worker to rebuild its matching index (run daily, e.g. from cron), so ended
-    restrictions and expired certificates stop counting."""
-    from marketplace.matches.changes import record_change
+    """Rebuild this host's matching snapshot (run daily on every host, e.g. from cron), so
+    ended restrictions and expired certificates stop counting. With REDIS_URL the host's rq
+    worker builds it; otherwise this process does. Web workers never rebuild."""
+    from flask import current_app
 
-    record_change("refresh", 0)
-    db.session.commit()
-    click.echo("Every worker will rebuild its matching index on its next request.")
+    from marketplace.matches import jobs, snapshots
+
+    if jobs.enqueue_build(min_version=snapshots.latest_change()):
+        click.echo(f"Queued on {current_app.config['MATCHING_QUEUE']}.")
+        return
+    matching_build_command.callback(if_needed=False, min_version=0)
 
 
 @click.group("payments")
@@ -160,8 +209,55 @@ def budget_allocate_command(programme_code, region_code, amount, note):
     click.echo(f"Available now: {balance_for(programme.id, region.id).available:.2f} KZT")
 
 
+@click.group("indicators")
+def indicators_group():
+    """The monitoring dashboard's figures."""
+
+
+@indicators_group.command("refresh")
+@click.option("--queue", is_flag=True,
+              help="Hand the count to the rq worker (REDIS_URL) instead of counting here.")
+@with_appcontext
+def indicators_refresh_command(queue):
+    """Count every indicator for every region and replace the stored figures in one
+    transaction (idempotent; run it from the scheduler, e.g. every hour)."""
+    import time
+
+    from marketplace.indicators.aggregates import refresh
+    from marketplace.indicators.jobs import enqueue_refresh
+
+    if queue and enqueue_refresh():
+        click.echo("Indicator count queued for the rq worker.")
+        return
+    clock = time.perf_counter()
+    done = refresh()
+    db.session.commit()
+    click.echo(f"Indicators counted as of {done.as_of}: {done.row_count} rows, "
+               f"{done.first_month:%Y-%m} to {done.last_month:%Y-%m}, "
+               f"in {time.perf_counter() - clock:.1f} s.")
+
+
+@click.command("search-reindex")
+@with_appcontext
+def search_reindex_command():
+    """Rewrite the keyword-search index of every vacancy (after a bulk load with COPY or Core
+    inserts, which the flush-time upkeep does not see)."""
+    import time
+
+    from marketplace.jobs.index import rebuild
+
+    clock = time.perf_counter()
+    count = rebuild(db.session.connection())
+    db.session.commit()
+    click.echo(f"Search index rewritten for {count} vacancies in "
+               f"{time.perf_counter() - clock:.1f} s.")
+
+
 def register(app: Flask) -> None:
     for command in (load_reference_command, create_user_command, seed_demo_command,
-                    matching_train_command, matching_refresh_command, payments_group,
-                    budget_allocate_command):
+                    matching_train_command, matching_refresh_command, matching_build_command,
+                    payments_group, budget_allocate_command):
         app.cli.add_command(command)
+    app.cli.add_command(indicators_group)
+    app.cli.add_command(seed_scale_command)
+    app.cli.add_command(search_reindex_command)

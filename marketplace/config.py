@@ -5,6 +5,7 @@ Production (APP_ENV=production, set by gunicorn.conf.py) refuses to start withou
 
 import os
 import secrets
+import socket
 from pathlib import Path
 
 LANGUAGES = ("kk", "ru", "en")
@@ -100,10 +101,21 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "OFFER_RESPONSE_BUSINESS_DAYS": int(env.get("OFFER_RESPONSE_BUSINESS_DAYS", "5")),
         "HIRE_MAX_DAYS_AHEAD": int(env.get("HIRE_MAX_DAYS_AHEAD", "90")),
         "MATCHING_MIN_OUTCOMES": int(env.get("MATCHING_MIN_OUTCOMES", "50")),
+        # This host's matching snapshots (marketplace/matches/snapshots.py). Without one, a
+        # development process builds its index itself; production never builds in a request.
+        "MATCHING_SNAPSHOT_DIR": env.get("MATCHING_SNAPSHOT_DIR") or str(instance_path
+                                                                         / "matching"),
+        "MATCHING_BUILD_INLINE": env.get("MATCHING_BUILD_INLINE",
+                                         "0" if production else "1") == "1",
+        "MATCHING_SNAPSHOT_GRACE": int(env.get("MATCHING_SNAPSHOT_GRACE", "3600")),
+        "MATCHING_QUEUE": env.get("MATCHING_QUEUE") or f"matching-{socket.gethostname()}",
         # Claims above this many tenge need a second staff member's approval (four eyes).
         "CLAIM_SECOND_APPROVAL_ABOVE": env.get("CLAIM_SECOND_APPROVAL_ABOVE", "500000"),
         # The job centre aims to decide a claim within this many days of filing.
         "CLAIM_REVIEW_DAYS": int(env.get("CLAIM_REVIEW_DAYS", "10")),
+        # The staff home's queue counts are kept this long per process while nothing audited
+        # happens (marketplace.staff.services.staff_home); 0 counts on every view.
+        "STAFF_HOME_CACHE_SECONDS": int(env.get("STAFF_HOME_CACHE_SECONDS", "30")),
         "EXPORT_DIR": env.get("EXPORT_DIR") or str(instance_path / "exports"),
         "PAYMENT_ORDER_DIR": env.get("PAYMENT_ORDER_DIR") or str(instance_path / "payment-orders"),
         "PASSWORD_RESET_MAX_AGE": int(env.get("PASSWORD_RESET_MAX_AGE", "3600")),

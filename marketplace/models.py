@@ -41,6 +41,13 @@ from marketplace.incentives.models import (
     PaymentRun,
     ProgrammeRuleVersion,
 )
+from marketplace.indicators.models import (
+    IndicatorBudget,
+    IndicatorCell,
+    IndicatorRefresh,
+    IndicatorRow,
+)
+from marketplace.jobs.models import VacancySearch
 from marketplace.matches.models import MatchChange, MatchingWeights, MatchOutcome
 from marketplace.notifications.models import Notification
 from marketplace.reference.models import City, Occupation, Region, Sector, Skill, SkillSynonym
@@ -59,4 +66,6 @@ __all__ = [
     "EmployerOrganisation", "OrganisationInvite",
     "MatchChange", "MatchOutcome", "MatchingWeights", "Occupation", "OrganisationMember",
     "Region", "Sector", "Skill", "SkillSynonym", "User", "Vacancy", "VacancySkill",
+    "IndicatorBudget", "IndicatorCell", "IndicatorRefresh", "IndicatorRow",
+    "VacancySearch",
 ]

@@ -18,9 +18,10 @@ def redirect_back(default_endpoint: str, **values):
     return redirect(target if is_safe_path(target) else url_for(default_endpoint, **values))
 
 
-def page_number() -> int:
-    """?page=N as a positive integer; anything else is page 1."""
-    return max(1, min(request.args.get("page", 1, type=int) or 1, 10_000))
+def page_number(param: str = "page") -> int:
+    """?page=N (or another list's `param` on a page with several) as a positive integer;
+    anything else is page 1."""
+    return max(1, min(request.args.get(param, 1, type=int) or 1, 10_000))
 
 
 class DatabaseIntConverter(IntegerConverter):

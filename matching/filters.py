@@ -25,7 +25,7 @@ def _column_hit(store: RowStore, name: str, n_cols: int, columns: list[int]) -> 
     """Per row: the stored value summed over the given sparse columns."""
     indicator = np.zeros(max(n_cols, 1), dtype=np.float32)
     indicator[[c for c in columns if c >= 0]] = 1.0
-    return store.sparse[name].csr(max(n_cols, 1)) @ indicator
+    return store.sparse[name].dot(indicator)
 
 
 def blocked_candidates(ctx: Context, cands: RowStore, vacancy, today: date) -> np.ndarray:

@@ -119,10 +119,31 @@ class MatchIndex:
     def vacancy(self, vacancy_id: Id) -> Vacancy | None:
         return self._vacs.get(vacancy_id)
 
+    # -- snapshots (matching/snapshot.py) -------------------------------------
+    def parts(self) -> tuple[Taxonomy, Context, RowStore, RowStore, np.ndarray]:
+        return self.taxonomy, self.ctx, self._cands, self._vacs, self._weights
+
+    @classmethod
+    def from_parts(cls, taxonomy: Taxonomy, ctx: Context, cands: RowStore, vacs: RowStore,
+                   weights: np.ndarray) -> MatchIndex:
+        index = cls.__new__(cls)
+        index._lock = threading.RLock()
+        index.taxonomy, index.ctx, index._cands, index._vacs = taxonomy, ctx, cands, vacs
+        index._weights = weights
+        return index
+
     # -- incremental updates -------------------------------------------------
     @_locked
     def upsert_candidate(self, candidate: Candidate) -> None:
-        self._cands.append([candidate], candidate_batch(self.ctx, [candidate]))
+        self.upsert_candidates([candidate])
+
+    @_locked
+    def upsert_candidates(self, candidates: Iterable[Candidate]) -> None:
+        """Several at once: one featurising pass per chunk instead of one per candidate."""
+        candidates = _last_by_id(candidates)
+        for start in range(0, len(candidates), _BUILD_CHUNK):
+            chunk = candidates[start : start + _BUILD_CHUNK]
+            self._cands.append(chunk, candidate_batch(self.ctx, chunk))
         self._compact_if_needed(self._cands)
 
     @_locked
@@ -131,7 +152,14 @@ class MatchIndex:
 
     @_locked
     def upsert_vacancy(self, vacancy: Vacancy) -> None:
-        self._vacs.append([vacancy], vacancy_batch(self.ctx, [vacancy]))
+        self.upsert_vacancies([vacancy])
+
+    @_locked
+    def upsert_vacancies(self, vacancies: Iterable[Vacancy]) -> None:
+        vacancies = _last_by_id(vacancies)
+        for start in range(0, len(vacancies), _BUILD_CHUNK):
+            chunk = vacancies[start : start + _BUILD_CHUNK]
+            self._vacs.append(chunk, vacancy_batch(self.ctx, chunk))
         self._compact_if_needed(self._vacs)
 
     @_locked

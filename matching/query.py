@@ -63,7 +63,7 @@ def _rank_skills(ctx: Context, cands: RowStore, vacancy: Batch) -> np.ndarray:
     if total_weight <= 0 or cands.n_rows == 0:
         return np.zeros(cands.n_rows, dtype=np.float32)
     concept_weights = _dense_vector(ctx.n_concepts, sparse_row(vacancy, "concepts"))
-    points = cands.sparse["concepts"].csr(ctx.n_concepts) @ concept_weights
+    points = cands.sparse["concepts"].dot(concept_weights)
     free_ids, free_weights = sparse_row(vacancy, "free")
     for free_id, weight in zip(free_ids, free_weights, strict=True):
         cosines = ctx.cand_free.cosine_to(ctx.vac_free, [free_id])
@@ -101,10 +101,10 @@ def _recommend_skills(ctx: Context, vacs: RowStore, candidate: Batch) -> np.ndar
     if vacs.n_rows == 0:
         return np.zeros(0, dtype=np.float32)
     strengths = _dense_vector(ctx.n_concepts, sparse_row(candidate, "concepts"))
-    points = vacs.sparse["concepts"].csr(ctx.n_concepts) @ strengths
+    points = vacs.sparse["concepts"].dot(strengths)
     if len(ctx.vac_free):
         per_string = vacancy_string_strengths(ctx, candidate)
-        points += vacs.sparse["free"].csr(len(ctx.vac_free)) @ per_string
+        points += vacs.sparse["free"].dot(per_string)
     weights = vacs.col("skill_weight")
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(weights > 0, points / weights, 0.0).astype(np.float32)

@@ -57,6 +57,22 @@ class RowStore:
         self.objects: list = []
         self.row_of: dict = {}
 
+    @classmethod
+    def restore(cls, dense_spec: dict[str, tuple], dense: dict[str, np.ndarray],
+                sparse: dict[str, GrowingCSR], alive: np.ndarray, ids: list,
+                objects: Sequence) -> RowStore:
+        """A store over saved parts (see matching/snapshot.py); the arrays are used as they
+        are (possibly memory-mapped, read-only) and copied only where an update writes.
+        ``objects`` needs item get/set and append, like a list."""
+        store = cls(dense_spec, sparse)
+        store.dense = {name: Column.of(dense[name], fill) for name, (_, fill) in dense_spec.items()}
+        store.sparse = dict(sparse)
+        store.alive = Column.of(alive, False)
+        store.ids, store.objects = ids, objects
+        store.row_of = {item_id: row for row, (item_id, live)
+                        in enumerate(zip(ids, alive.tolist(), strict=True)) if live}
+        return store
+
     @property
     def n_rows(self) -> int:
         return len(self.ids)

@@ -32,6 +32,14 @@ class Column:
         self._fill = fill
         self.size = 0
 
+    @classmethod
+    def of(cls, values: np.ndarray, fill: float | int = 0) -> Column:
+        """A column over existing values, used as they are (e.g. memory-mapped read-only
+        from a snapshot): the first write or append works on a private copy."""
+        column = cls(values.dtype, fill)
+        column._data, column.size = values, len(values)
+        return column
+
     def extend(self, values: np.ndarray | list) -> None:
         values = np.asarray(values, dtype=self._data.dtype)
         self._data = _grown(self._data, self.size + len(values), self._fill)
@@ -39,6 +47,8 @@ class Column:
         self.size += len(values)
 
     def set(self, row: int, value: float | int | bool) -> None:
+        if not self._data.flags.writeable:  # shared values are never written in place
+            self._data = self._data[: self.size].copy()
         self._data[row] = value
 
     @property
@@ -66,19 +76,42 @@ def _csc_entries(csc: sp.csc_matrix, cols: np.ndarray, weights: np.ndarray):
 
 
 class GrowingCSR:
-    """A CSR matrix that rows can be appended to in amortised O(row)."""
+    """A CSR matrix that rows can be appended to in amortised O(row).
 
-    def __init__(self) -> None:
-        self.indptr = Column(np.int64)
+    It may start from a frozen ``base`` matrix (memory-mapped from a snapshot and shared by
+    several processes) with its column-major copy: appended rows then go to a private tail,
+    so the shared base is never copied or written.
+    """
+
+    def __init__(
+        self, base: sp.csr_matrix | None = None, base_csc: sp.csc_matrix | None = None
+    ) -> None:
+        self._base = base if base is not None and base.shape[0] else None
+        self.indptr = Column(np.int64)  # of the tail rows (all rows without a base)
         self.indptr.extend([0])
         self.indices = Column(np.int32)
         self.data = Column(np.float32)
         self._cache: tuple[tuple[int, int, int], sp.csr_matrix] | None = None
         self._csc: sp.csc_matrix | None = None
+        if self._base is not None and base_csc is not None:
+            assert base_csc.shape[0] == self._base.shape[0], "CSC must cover the base rows"
+            self._csc = base_csc
+
+    @property
+    def base_rows(self) -> int:
+        return 0 if self._base is None else self._base.shape[0]
 
     @property
     def n_rows(self) -> int:
-        return self.indptr.size - 1
+        return self.base_rows + self.indptr.size - 1
+
+    def export(self) -> tuple[sp.csr_matrix, sp.csc_matrix]:
+        """Every row as CSR and a column-major copy of them all, for saving a snapshot."""
+        matrix = self.csr(max(self._n_cols(), 1))
+        csc = self._csc
+        if csc is None or csc.shape[0] != self.n_rows:
+            csc = matrix.tocsc()
+        return matrix, csc
 
     def append_row(self, indices: list[int] | np.ndarray, data: list[float] | np.ndarray) -> None:
         self.indices.extend(indices)
@@ -93,28 +126,60 @@ class GrowingCSR:
         self.indptr.extend(matrix.indptr[1:] + offset)
 
     def row(self, row: int) -> tuple[np.ndarray, np.ndarray]:
+        if row < self.base_rows:
+            start, end = self._base.indptr[row], self._base.indptr[row + 1]
+            return self._base.indices[start:end], self._base.data[start:end]
+        row -= self.base_rows
         start, end = self.indptr.values[row], self.indptr.values[row + 1]
         return self.indices.values[start:end], self.data.values[start:end]
 
+    def _base_csr(self, n_cols: int) -> sp.csr_matrix:
+        base = self._base
+        return sp.csr_matrix((base.data, base.indices, base.indptr),
+                             shape=(base.shape[0], n_cols), copy=False)
+
+    def _tail_csr(self, n_cols: int) -> sp.csr_matrix:
+        return sp.csr_matrix(
+            (self.data.values, self.indices.values, self.indptr.values),
+            shape=(self.indptr.size - 1, n_cols),
+            copy=False,
+        )
+
     def csr(self, n_cols: int) -> sp.csr_matrix:
-        """The matrix as scipy CSR (cached until the next append)."""
+        """The matrix as scipy CSR (cached until the next append).
+
+        With a base and a tail this is a private copy of both: hot paths use ``dot``."""
         key = (self.n_rows, self.data.size, n_cols)
         if self._cache is None or self._cache[0] != key:
-            matrix = sp.csr_matrix(
-                (self.data.values, self.indices.values, self.indptr.values),
-                shape=(self.n_rows, n_cols),
-                copy=False,
-            )
+            if self._base is None:
+                matrix = self._tail_csr(n_cols)
+            elif self.n_rows == self.base_rows:
+                matrix = self._base_csr(n_cols)
+            else:
+                matrix = sp.vstack([self._base_csr(n_cols), self._tail_csr(n_cols)], format="csr")
             self._cache = (key, matrix)
         return self._cache[1]
+
+    def dot(self, vector: np.ndarray) -> np.ndarray:
+        """The matrix (as wide as ``vector``) times ``vector``, without joining base and tail."""
+        if self._base is None:
+            return self.csr(len(vector)) @ vector
+        product = self._base_csr(len(vector)) @ vector
+        if self.n_rows == self.base_rows:
+            return product
+        return np.concatenate([product, self._tail_csr(len(vector)) @ vector])
+
+    def _n_cols(self) -> int:
+        tail = int(self.indices.values.max(initial=-1))
+        base = int(self._base.indices.max(initial=-1)) if self._base is not None else -1
+        return max(tail, base) + 1
 
     def _column_major(self) -> sp.csc_matrix:
         """CSC of the first rows, rebuilt only when the uncovered tail grows large."""
         n_rows = self.n_rows
         tail = n_rows - (self._csc.shape[0] if self._csc is not None else 0)
         if self._csc is None or tail > max(_MAX_TAIL_ROWS, n_rows // 20):
-            n_cols = int(self.indices.values.max(initial=-1)) + 1
-            self._csc = self.csr(n_cols).tocsc()
+            self._csc = self.csr(self._n_cols()).tocsc()
         return self._csc
 
     def warm(self) -> None:
@@ -136,15 +201,15 @@ class GrowingCSR:
         covered = csc.shape[0]
         if covered == self.n_rows:
             return rows, values
-        # Rows appended since the CSC was built: scan them directly.
-        start = int(self.indptr.values[covered])
-        tail_indices = self.indices.values[start:]
+        # Rows appended since the CSC was built (all in the tail: a base always has its
+        # CSC, and a rebuilt CSC covers the base too): scan them directly.
+        indptr = self.indptr.values[covered - self.base_rows:]
+        tail_indices = self.indices.values[indptr[0]:]
         size = max(int(cols.max(initial=-1)), int(tail_indices.max(initial=-1))) + 1
         lookup = np.zeros(size, dtype=np.float32)
         lookup[cols] = weights
-        tail_values = self.data.values[start:] * lookup[tail_indices]
-        row_lengths = np.diff(self.indptr.values[covered:])
-        tail_rows = np.repeat(np.arange(covered, self.n_rows), row_lengths)
+        tail_values = self.data.values[indptr[0]:] * lookup[tail_indices]
+        tail_rows = np.repeat(np.arange(covered, self.n_rows), np.diff(indptr))
         hit = tail_values != 0
         return np.concatenate([rows, tail_rows[hit]]), np.concatenate([values, tail_values[hit]])
 
@@ -169,7 +234,7 @@ class GrowingCSR:
     def take(self, rows: np.ndarray) -> GrowingCSR:
         kept = GrowingCSR()
         if len(rows):
-            kept.append_csr(self.csr(int(self.indices.values.max(initial=0)) + 1)[rows])
+            kept.append_csr(self.csr(max(self._n_cols(), 1))[rows])
         return kept
 
 

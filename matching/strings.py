@@ -53,6 +53,15 @@ class StringTable:
     def warm(self) -> None:
         self._vectors.warm()
 
+    @property
+    def vectors(self) -> GrowingCSR:
+        """The n-gram rows of the strings, by id (matching/snapshot.py saves and maps them)."""
+        return self._vectors
+
+    @vectors.setter
+    def vectors(self, vectors: GrowingCSR) -> None:
+        self._vectors = vectors
+
     def id_of(self, key: str) -> int | None:
         return self._ids.get(key)
 
@@ -115,6 +124,11 @@ class SkillResolver:
         self._name_vectors = encoder.encode(names)
         self._encoder = encoder
         self._cache: dict[str, Resolution] = {}
+
+    def __getstate__(self) -> dict:
+        # A snapshot (matching/snapshot.py) leaves the cache out: decoding tens of thousands
+        # of resolved names costs every process more than resolving the few it meets.
+        return {**vars(self), "_cache": {}}
 
     def resolve_many(self, names: Iterable[str]) -> list[Resolution]:
         names = list(names)

@@ -14,6 +14,7 @@ from marketplace.extensions import db as _db
 from marketplace.extensions import limiter
 from marketplace.matches.index import forget_index
 from marketplace.reference.models import Skill
+from tests.querycount import count_queries  # noqa: F401  (fixture, for every test module)
 
 REFERENCE_TABLES = {"region", "city", "sector", "occupation", "skill", "skill_synonym",
                     "skill_occupation"}
@@ -58,8 +59,11 @@ def app(database_url, tmp_path_factory):
         "UPLOAD_DIR": str(tmp_path_factory.mktemp("uploads")),
         "PAYMENT_ORDER_DIR": str(tmp_path_factory.mktemp("payment-orders")),
         "EXPORT_DIR": str(tmp_path_factory.mktemp("exports")),
+        "MATCHING_SNAPSHOT_DIR": str(tmp_path_factory.mktemp("matching")),
         "DATA_ENCRYPTION_KEYS": "kdVqp0u4JDwG1gYwZrRyqj6a8tYl7R0ZqT1mC1sQm0c=",
         "SERVER_NAME": None,
+        # Tests change rows without audit events: the staff home counts on every view.
+        "STAFF_HOME_CACHE_SECONDS": 0,
     })
     with app.app_context():
         upgrade()

@@ -52,6 +52,7 @@ from marketplace.incentives.models import (
     Payment,
     PaymentRun,
 )
+from marketplace.indicators.aggregates import latest_refresh, refresh
 from marketplace.reference.models import Region
 from marketplace.uploads.models import StoredFile
 
@@ -312,8 +313,9 @@ def test_no_total_lets_a_suppressed_count_be_recovered_by_subtraction():
 
 
 def test_open_data_counts_follow_the_definitions(app, make_user, world):
-    """Through the database: Astana has 6 registrations (world's 1 + 5), Karaganda 1; hires
-    count only confirmed ones, subsidised only those with an approved claim."""
+    """Through the database and the indicators' count: Astana has 6 registrations (world's
+    1 + 5), Karaganda 1; hires count only confirmed ones, subsidised only those with an
+    approved claim."""
     for _ in range(5):
         make_user("candidate", region_code="KZ-AST")
     with app.app_context():
@@ -326,6 +328,7 @@ def test_open_data_counts_follow_the_definitions(app, make_user, world):
                                   kind=ReoffenceKind.REINCARCERATION, occurred_on=MONTH,
                                   details={"note": "x"}, recorded_by_id=world.admin.id))
         _db.session.commit()
+        refresh()  # the open data reads the indicators' stored counts
         counts = opendata.count_by_region_and_month()
         this_month = date.today().replace(day=1)
         assert counts["registered", astana, this_month] == 6
@@ -527,3 +530,33 @@ def test_the_indicator_table_has_a_row_per_region_and_month(app, client, login, 
     login(world.admin)
     header, *rows = read_xlsx(_export(client, "indicators", "xlsx"))
     assert len(rows) == 12 * 20
+
+
+def test_the_indicator_table_is_the_dashboards_figures(app, client, login, world):
+    """Both read the same stored aggregates: the exported month equals the dashboard's."""
+    from marketplace.indicators import board
+    from marketplace.indicators import services as indicators
+
+    login(world.admin)
+    header, *rows = read_csv(_export(client, "indicators", "csv"))
+    row = {r[1]: dict(zip(header, r, strict=True)) for r in rows if r[0] == f"{START:%Y-%m}"}
+    with app.app_context():
+        astana = _region_id("KZ-AST")
+        scope = indicators.Scope(frozenset({astana}))
+        figures = board.read_dashboard(scope, indicators.Period(START, START),
+                                       latest_refresh()).results
+    assert row["KZ-AST"]["Hires"] == str(figures["hires"].total.value)
+    assert row["KZ-AST"]["Applications"] == str(figures["applications"].total.value)
+
+
+@pytest.mark.parametrize("kind", ["indicators", "opendata"])
+def test_before_the_first_count_in_production_the_export_says_why(app, client, login, world,
+                                                                   monkeypatch, kind):
+    monkeypatch.setitem(app.config, "APP_ENV", "production")
+    login(world.admin)
+    started = client.post(f"/exports/{kind}.csv")
+    job = _job(app, _job_id(started))
+    assert job.status is JobStatus.FAILED
+    assert "have not been counted yet" in job.error
+    assert "have not been counted yet" in client.get(started.headers["Location"]).get_data(
+        as_text=True)

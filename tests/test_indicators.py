@@ -1,5 +1,8 @@
 """The monitoring dashboard: every indicator on hand-built rows with known answers, region
-isolation, the date range, the list behind each figure, the SVG charts and the pages."""
+isolation, the date range, the list behind each figure, the SVG charts and the pages.
+
+The figures are read from the stored aggregates (refreshed by each `board_for`); a test checks
+them against the direct computation (services.compute_dashboard) for every scope and period."""
 
 import xml.etree.ElementTree as ET
 from datetime import UTC, date, datetime, time
@@ -7,7 +10,7 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from marketplace.audit.models import AuditEvent
 from marketplace.auth.models import User
@@ -40,8 +43,9 @@ from marketplace.incentives.models import (
     ProgrammeKind,
     ProgrammeRuleVersion,
 )
-from marketplace.indicators import charts, services
+from marketplace.indicators import aggregates, board, charts, services
 from marketplace.indicators.facts import Period, add_months
+from marketplace.indicators.models import IndicatorRefresh, IndicatorRow
 from marketplace.reference.models import Region
 
 TODAY = date(2025, 12, 15)
@@ -211,9 +215,14 @@ def world(db, make_user):
             kairat=kairat_job))
 
 
+def scope_of(region=None):
+    return services.Scope(None if region is None else frozenset({region.id}), region)
+
+
 def board_for(region=None, period=YEAR, today=TODAY):
-    scope = services.Scope(None if region is None else frozenset({region.id}), region)
-    return services.compute_dashboard(scope, period, today)
+    """The dashboard as the page reads it: counted as of `today`, then read from the tables."""
+    refreshed = aggregates.refresh(today)
+    return board.read_dashboard(scope_of(region), period, refreshed)
 
 
 def monthly(result):
@@ -409,19 +418,24 @@ def test_bar_chart_is_valid_accessible_svg():
     labels = ["Jan <25>", "Feb", "Mar"]
     svg = _svg(charts.bar_chart("Hires & «subsidies»", labels, [
         charts.Series("Subsidised", [1, 0, 4]), charts.Series("Unsubsidised", [2, 3, None])]))
-    bars = [r for r in svg.iter(f"{SVG}rect") if r.find(f"{SVG}title") is not None]
-    assert len(bars) == 4                                       # zero and missing: no bar
+    # Each series' bars in a group of its colour (the legend's swatch names it).
+    groups = {g.get("fill"): [r for r in g.iter(f"{SVG}rect")] for g in svg.iter(f"{SVG}g")}
+    assert set(groups) == set(charts.COLOURS[:2])
+    assert sum(len(bars) for bars in groups.values()) == 4      # zero and missing: no bar
     assert "Subsidised: Jan <25> 1; Feb 0; Mar 4." in svg.find(f"{SVG}desc").text
-    assert {r.get("fill") for r in bars} == set(charts.COLOURS[:2])
-    heights = {r.find(f"{SVG}title").text: float(r.get("height")) for r in bars}
-    assert heights["Subsidised, Mar: 4"] == pytest.approx(2 * heights["Unsubsidised, Jan <25>: 2"])
+    heights = {(fill, r.find(f"{SVG}title").text): float(r.get("height"))
+               for fill, bars in groups.items() for r in bars}
+    subsidised, unsubsidised = charts.COLOURS[:2]
+    assert heights[subsidised, "Mar: 4"] == pytest.approx(2 * heights[unsubsidised,
+                                                                      "Jan <25>: 2"])
 
 
 def test_line_chart_breaks_where_a_month_has_no_figure():
     svg = _svg(charts.line_chart("Retention", ["a", "b", "c", "d"], [
         charts.Series("3 months", [0.5, None, 1.0, 0.75])], format_value=lambda v: f"{v:.0%}"))
     assert len(list(svg.iter(f"{SVG}polyline"))) == 1            # only c–d join up
-    assert len(list(svg.iter(f"{SVG}circle"))) == 3
+    dots = list(svg.iter(f"{SVG}circle"))
+    assert len(dots) == 3 and dots[0].find(f"{SVG}title").text == "3 months, a: 50%"
     assert "3 months: a 50%; b —; c 100%; d 75%." in svg.find(f"{SVG}desc").text
 
 
@@ -461,7 +475,16 @@ def test_admin_sees_every_region_and_can_filter(world, client, login, make_user)
     login(make_user("admin"))
     html = client.get("/staff/dashboard/?from=2025-01&to=2025-12").get_data(as_text=True)
     assert 'name="region"' in html
-    assert "list/registered?region=KZ-KAR&amp;from=2025-01&amp;to=2025-12" in html
+    # Every region together by month, with charts; the regions side by side on their own view.
+    assert html.count('role="img"') == 5 and "list/registered?month=2025-02" in html
+    assert "region=KZ-KAR" not in html and "view=regions" in html
+    regions = client.get("/staff/dashboard/?from=2025-01&to=2025-12&view=regions")
+    by_region = regions.get_data(as_text=True)
+    assert 'role="img"' not in by_region and 'name="view" value="regions"' in by_region
+    assert "list/registered?region=KZ-KAR&amp;from=2025-01&amp;to=2025-12" in by_region
+    assert "Subsidy spend against the budget" in by_region and "KZ-AST" in by_region
+    for indicator in services.INDICATORS.values():
+        assert str(indicator.definition) in by_region.replace("&#39;", "'")
     filtered = client.get("/staff/dashboard/?region=KZ-KAR&from=2025-01&to=2025-12")
     assert filtered.status_code == 200
     assert "list/registered?region=KZ-AST" not in filtered.get_data(as_text=True)
@@ -507,17 +530,29 @@ def test_the_list_behind_a_figure_has_exactly_its_rows(world, client, login, ind
         assert secret not in html                              # never conviction details
 
 
-def test_list_rows_are_the_rows_the_figure_counts(world, db):
-    scope = services.Scope(frozenset({world.astana.id}), world.astana)
+def _all_pages(indicator, scope, period, viewer) -> list:
+    rows, page = [], 1
+    while True:
+        listed = board.list_page(indicator, scope, period, page, viewer=viewer)
+        rows += listed.rows
+        if not listed.has_next:
+            return rows
+        page += 1
+
+
+def test_list_rows_are_the_rows_the_figure_counts(world, db, monkeypatch):
+    monkeypatch.setattr(board, "PAGE_SIZE", 2)  # several pages even on a few rows
+    scope = scope_of(world.astana)
     staff = db.session.get(User, world.b.staff[ASTANA].id)
-    board = board_for(world.astana)
+    dashboard = board_for(world.astana)
     for key, indicator in services.INDICATORS.items():
-        for month, fig in board.results[key].by_month.items():
-            rows = services.indicator_rows(indicator, scope, Period(month, month), TODAY,
-                                           viewer=staff)
-            assert services.figure(indicator.kind, rows) == fig, (key, month)
-    employers = services.indicator_rows(services.INDICATORS["employers"], scope, YEAR, TODAY,
-                                        viewer=staff)
+        for month, fig in dashboard.results[key].by_month.items():
+            period = Period(month, month)
+            rows = _all_pages(indicator, scope, period, staff)
+            # The very rows, names included, that the direct computation gives, in its order.
+            assert rows == services.indicator_rows(indicator, scope, period, TODAY), (key, month)
+            assert board.list_page(indicator, scope, period, 1, viewer=staff).figure == fig
+    employers = _all_pages(services.INDICATORS["employers"], scope, YEAR, staff)
     assert sorted(r.employer for r in employers) == ["ТОО «Болат»", "ТОО «Жұмыс»"]
     assert {r.employer: r.detail for r in employers}["ТОО «Болат»"] == "hire vacancy"
 
@@ -562,3 +597,233 @@ def test_staff_without_a_region_see_nothing_counted(client, login, make_user, db
     assert response.status_code == 200
     assert "not attached to a region" in response.get_data(as_text=True)
 
+
+
+# ----------------------------------------------------------------------------- stored aggregates
+def _periods_until(today):
+    last = today.replace(day=1)
+    return [period for period in (
+        YEAR, Period(m(2024, 1), m(2025, 12)), Period(m(2025, 3), m(2025, 4)),
+        Period(m(2024, 10), m(2024, 10)), Period(m(2025, 6), last), Period(last, last))
+        if period.last <= last]
+
+
+@pytest.mark.parametrize("today", [TODAY, date(2025, 6, 10), date(2026, 1, 5)])
+def test_stored_figures_are_the_direct_computation(world, today):
+    """Every indicator, by month, by region and in total, for every scope and period up to the
+    count: the aggregates give exactly what computing from every row gives."""
+    refreshed = aggregates.refresh(today)
+    for region in (None, world.astana, world.karaganda):
+        for period in _periods_until(today):
+            stored = board.read_dashboard(scope_of(region), period, refreshed)
+            direct = services.compute_dashboard(scope_of(region), period, today)
+            for key in services.INDICATORS:
+                assert stored.results[key] == direct.results[key], (key, region, period)
+            assert stored.budget == direct.budget
+            assert stored.regions == direct.regions
+
+
+def test_the_demo_gives_the_same_figures_stored_and_direct(app):
+    """The demo (seed-demo counts at the end) on today's default period."""
+    assert app.test_cli_runner().invoke(args=["seed-demo"]).exit_code == 0
+    with app.app_context():
+        refreshed = aggregates.latest_refresh()
+        assert refreshed is not None and refreshed.as_of == date.today()
+        period = services.default_period(date.today())
+        stored = board.read_dashboard(services.Scope(None), period, refreshed)
+        direct = services.compute_dashboard(services.Scope(None), period, date.today())
+        assert stored.results == direct.results and stored.budget == direct.budget
+
+
+def test_an_open_vacancy_is_not_counted_for_months_after_the_count(world):
+    """What lasts is counted up to the last month with anything in it (the count's month at
+    least): a vacancy open today is not yet "open" in months to come."""
+    refreshed = aggregates.refresh(TODAY)
+    assert refreshed.last_month == m(2025, 12)
+    future = Period(m(2026, 1), m(2026, 2))
+    stored = board.read_dashboard(scope_of(world.astana), future, refreshed)
+    assert stored.results["employers"].total.value == 0
+    december = board.read_dashboard(scope_of(world.astana), Period(m(2025, 12), m(2025, 12)),
+                                    refreshed)
+    assert december.results["employers"].total.value == 1               # «Жұмыс»
+
+
+def _stored(db):
+    return db.session.execute(select(
+        IndicatorRow.indicator, IndicatorRow.seq, IndicatorRow.subject, IndicatorRow.month,
+        IndicatorRow.region_id, IndicatorRow.hit, IndicatorRow.measure, IndicatorRow.amount)
+        .order_by(IndicatorRow.indicator, IndicatorRow.seq)).all()
+
+
+def test_refreshing_again_replaces_the_figures_with_the_same_ones(world, db):
+    aggregates.refresh(TODAY)
+    db.session.commit()
+    first = _stored(db)
+    aggregates.refresh(TODAY)
+    db.session.commit()
+    assert _stored(db) == first and first
+    assert db.session.scalar(select(func.count()).select_from(IndicatorRefresh)) == 2
+    assert aggregates.latest_refresh().row_count == len(first)
+
+
+def test_a_failed_refresh_leaves_the_previous_figures(world, db, monkeypatch):
+    aggregates.refresh(TODAY)
+    db.session.commit()
+    before = _stored(db)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(aggregates, "_store_budgets", broken)
+    with pytest.raises(RuntimeError):
+        aggregates.refresh(date(2026, 1, 5))
+    db.session.rollback()
+    assert _stored(db) == before
+    assert aggregates.latest_refresh().as_of == TODAY
+
+
+def test_the_refresh_command_counts_everything(app, world, db):
+    result = app.test_cli_runner().invoke(args=["indicators", "refresh"])
+    assert result.exit_code == 0, result.output
+    refreshed = aggregates.latest_refresh()
+    assert f"{refreshed.row_count} rows" in result.output
+    assert refreshed.row_count == len(_stored(db)) > 0
+    assert refreshed.first_month == m(2024, 1)           # «Жұмыс»'s vacancy opened then
+
+
+def test_with_redis_the_refresh_goes_to_the_rq_queue(app, world, db, monkeypatch):
+    from rq import Queue
+
+    from marketplace.indicators import jobs
+
+    captured = []
+    monkeypatch.setitem(app.config, "REDIS_URL", "redis://127.0.0.1:6379/15")
+    monkeypatch.setattr(Queue, "enqueue", lambda queue, f, *args, **kwargs: captured.append(
+        (queue.name, f, kwargs)))
+    result = app.test_cli_runner().invoke(args=["indicators", "refresh", "--queue"])
+    assert result.exit_code == 0 and "queued" in result.output
+    assert captured == [("exports", jobs.run_queued_refresh, {"job_timeout": jobs.JOB_TIMEOUT})]
+    assert aggregates.latest_refresh() is None
+    monkeypatch.setattr(jobs, "_worker_app", lambda: app)
+    jobs.run_queued_refresh()                                   # what the worker does
+    db.session.rollback()
+    assert aggregates.latest_refresh() is not None
+
+
+# ----------------------------------------------------------------------------- when counted
+def test_the_first_view_counts_on_a_development_server_and_says_when(world, client, login,
+                                                                     db):
+    login(world.b.staff[ASTANA])
+    assert aggregates.latest_refresh() is None
+    html = client.get("/staff/dashboard/?from=2025-01&to=2025-12").get_data(as_text=True)
+    db.session.rollback()
+    refreshed = aggregates.latest_refresh()
+    assert refreshed is not None and "Figures as of" in html
+    client.get("/staff/dashboard/")
+    db.session.rollback()
+    assert aggregates.latest_refresh().id == refreshed.id        # not counted on every view
+
+
+def test_the_time_of_the_count_is_shown_in_the_readers_language(world, client, login, db):
+    from babel.dates import format_datetime
+
+    refreshed = aggregates.refresh(TODAY)
+    db.session.commit()
+    login(world.b.staff[ASTANA])
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "ru"
+    html = client.get("/staff/dashboard/?from=2025-01&to=2025-12").get_data(as_text=True)
+    assert format_datetime(refreshed.finished_at, "long", locale="ru") in html
+    later = client.get("/staff/dashboard/?from=2025-06&to=2026-01").get_data(as_text=True)
+    assert "декабрь 2025" in later                              # the last month counted
+
+
+def test_in_production_a_view_never_counts_and_says_why(world, client, login, app, db,
+                                                        monkeypatch):
+    monkeypatch.setitem(app.config, "APP_ENV", "production")
+    assert not aggregates.refreshes_on_view()
+    login(world.b.staff[ASTANA])
+    for path in ("/staff/dashboard/", "/staff/dashboard/list/hires"):
+        response = client.get(path)
+        assert response.status_code == 200
+        html = response.get_data(as_text=True)
+        assert "have not been counted yet" in html and "list/hires?" not in html
+        assert "Аида Серикова" not in html
+    db.session.rollback()
+    assert aggregates.latest_refresh() is None
+
+
+# ----------------------------------------------------------------------------- lists and queries
+def test_a_long_list_is_paged(world, client, login, monkeypatch):
+    monkeypatch.setattr(board, "PAGE_SIZE", 2)
+    login(world.b.staff[ASTANA])
+    path = "/staff/dashboard/list/registered?from=2025-01&to=2025-12"
+    first = client.get(path).get_data(as_text=True)
+    assert "3 rows counted" in first and "Page 1 of 2" in first
+    assert _listed_names(first) == ["Аида Серикова", "Болат Ахметов"]   # in registration order
+    assert "from=2025-01" in first and "page=2" in first
+    second = client.get(f"{path}&page=2").get_data(as_text=True)
+    assert _listed_names(second) == ["Ерлан Жумабаев"] and "Page 2 of 2" in second
+    assert _listed_names(client.get(f"{path}&page=99").get_data(as_text=True)) == [
+        "Ерлан Жумабаев"]                                        # past the end: the last page
+
+
+def _more_of_astana(world):
+    """Three more registrations, a hire with a check-in, an application: rows for every list."""
+    b = world.b
+    for n, day in enumerate((3, 4, 5)):
+        person = b.candidate(f"Жаңа Адам {n}", ASTANA, date(2025, 3, day),
+                             released=m(2025, 1), verified=date(2025, 3, day))
+    job = b.hire(person, b.vacancy(world.works, published=m(2025, 2)), m(2025, 4),
+                 applied=date(2025, 3, 20))
+    b.check_in(job, 1, date(2025, 5, 2), CheckInOutcome.EMPLOYED, 7)
+    b.db.session.commit()
+
+
+def test_the_pages_make_the_same_queries_however_many_rows(world, client, login, db,
+                                                           count_queries, make_user):
+    from tests.querycount import assert_constant_queries
+
+    admin = make_user("admin")
+    pages = {"staff dashboard": (world.b.staff[ASTANA], "/staff/dashboard/?from=2025-01"),
+             "admin dashboard": (admin, "/staff/dashboard/?from=2025-01"),
+             "list": (world.b.staff[ASTANA], "/staff/dashboard/list/registered?from=2025-01"),
+             "distinct list": (admin, "/staff/dashboard/list/employers?from=2025-01")}
+    counted = {name: {} for name in pages}
+    for size in (1, 2):
+        if size == 2:
+            _more_of_astana(world)
+        aggregates.refresh()
+        db.session.commit()
+        for name, (user, path) in pages.items():
+            login(user)
+            with count_queries() as queries:
+                assert client.get(path).status_code == 200
+            counted[name][size] = queries
+            client.post("/logout")
+    for sizes in counted.values():
+        assert_constant_queries(sizes)
+    # The last count, then a GROUP BY for the sums, the distinct count and the medians per
+    # grouping (month, region, whole period), budgets, regions: no reads of counted rows.
+    assert counted["staff dashboard"][1].count == 12, counted["staff dashboard"][1].report()
+    assert counted["admin dashboard"][1].count == 12, counted["admin dashboard"][1].report()
+    # Seen again before the next count: the rendered figures are kept, no figure is read.
+    login(world.b.staff[ASTANA])
+    with count_queries() as again:
+        client.get(pages["staff dashboard"][1])
+    assert again.count == 3, again.report()
+    # The list: sign-in, the count, its figure, one page of rows, the audit event, names.
+    assert counted["list"][1].count == 9, counted["list"][1].report()
+    assert counted["distinct list"][1].count == 10, counted["distinct list"][1].report()
+
+
+def test_a_new_count_shows_at_once_though_the_page_was_kept(world, client, login, db):
+    login(world.b.staff[ASTANA])
+    path = "/staff/dashboard/?from=2025-01&to=2025-12"
+    three = '<a href="list/registered?from=2025-01&amp;to=2025-12">3</a>'
+    assert three in client.get(path).get_data(as_text=True)
+    _more_of_astana(world)
+    assert three in client.get(path).get_data(as_text=True)        # as of the last count
+    aggregates.refresh()
+    db.session.commit()
+    html = client.get(path).get_data(as_text=True)
+    assert '<a href="list/registered?from=2025-01&amp;to=2025-12">6</a>' in html

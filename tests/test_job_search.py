@@ -5,7 +5,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, select, text
 
 from marketplace.db_types import utcnow
 from marketplace.employers.models import (
@@ -18,7 +18,9 @@ from marketplace.employers.models import (
     VerificationStatus,
 )
 from marketplace.extensions import db
-from marketplace.reference.models import Occupation, Region, Skill
+from marketplace.jobs.models import VacancySearch
+from marketplace.reference.models import Occupation, Region, Skill, SkillSynonym
+from tests.querycount import assert_constant_queries
 
 
 @pytest.fixture
@@ -149,6 +151,7 @@ def test_results_are_newest_first_twenty_a_page_and_the_pager_keeps_filters(app,
     {"region": "abc"}, {"salary": "-5"}, {"salary": "abc"}, {"salary": "9" * 40},
     {"occupation": "999999"}, {"occupation": "1.5"}, {"schedule": "weekends"},
     {"page": "abc"}, {"page": "-3"}, {"q": "x" * 500}, {"q": "нул\x00ь"},
+    {"q": 'повар " (* ^ -'}, {"q": "повар' | !&:*"},
     {"fair_chance": "maybe"}, {"region": ["abc", "1"]},
 ])
 def test_invalid_filters_are_ignored(app, client, org, args):
@@ -183,3 +186,143 @@ def test_everyone_can_search_and_read_in_every_language(app, client, org, make_u
     page = client.get(f"/jobs/{vacancy_id}")
     assert page.status_code == 200 and "Apply for this job" in page.get_data(as_text=True)
     assert ids_on(search(client)) == [vacancy_id]
+
+
+# --- full-text search: word forms, Kazakh suffixes, synonyms, ranking, upkeep ----------------
+
+def test_word_endings_do_not_stop_a_match(client, org):
+    welder = org("Электрогазосварщик", occupation="electric_gas_welder")
+    plain = org("Сварщик на стройку")
+    assert ids_on(search(client, q="электрогазосварщика")) == [welder]
+    assert set(ids_on(search(client, q="сварщиков"))) == {plain, welder}, "a compound's head"
+    assert set(ids_on(search(client, q="свар"))) == {plain, welder}, "the start of a word"
+    assert ids_on(search(client, q="Сварщики на стройке")) == [plain]
+
+
+def test_a_word_matches_at_its_start_not_inside_another_word(client, org):
+    """"ёлка" used to find the butcher: "елка" is inside "разделка" (his skill "Разделка мяса")."""
+    butcher = org("Мясник", occupation="butcher", skills=["meat_cutting"])
+    tree = org("Монтаж новогодней ёлки")
+    for q in ("ёлка", "елка", "ЁЛКИ", "Ёлки"):
+        assert ids_on(search(client, q=q)) == [tree], q
+    assert ids_on(search(client, q="разделки")) == [butcher]
+
+
+def test_an_inflected_kazakh_word_finds_its_base_form(app, client, org):
+    welder = org("Дәнекерлеуші", description="Құрылысқа дәнекерлеуші керек")
+    cook = org("Асхана", occupation="cook")
+    assert ids_on(search(client, q="дәнекерлеушіге")) == [welder], "dative"
+    assert ids_on(search(client, q="дәнекерлеушілерге")) == [welder], "plural + dative"
+    assert ids_on(search(client, q="дәнекерлеу")) == [welder], "a shorter form: prefix"
+    assert ids_on(search(client, q="аспазға")) == [cook], "the occupation's Kazakh name"
+    assert ids_on(search(client, q="аспаздарға")) == [cook]
+    assert ids_on(search(client, q="асханаға")) == [cook]
+
+
+def test_a_skill_name_or_synonym_finds_the_skills_other_names(app, client, org):
+    with app.app_context():
+        skill = db.session.scalar(select(Skill).where(Skill.code == "mma_welding"))
+        synonyms = {s.language: s.name for s in skill.synonyms}
+        other_names = (skill.name_kk, skill.name_en, synonyms["en"], synonyms["kk"])
+    assert "РДС" in {s.name for s in skill.synonyms}
+    written = org("Сварщик РДС", description="Опыт от 3 лет")  # the skill is not listed
+    listed = org("Монтажник", skills=["mma_welding"])
+    for name in other_names:
+        assert set(ids_on(search(client, q=name))) == {written, listed}, name
+    assert ids_on(search(client, q="монтажник РДС")) == [listed]
+    assert ids_on(search(client, q="опыт ручной дуговой сварки")) == [written], "word forms"
+
+
+def test_results_rank_by_where_the_words_are_then_newest(client, org):
+    in_body = org("Разнорабочий", description="Помогать сварщику в цеху", age_days=1)
+    in_tags = org("Рабочий цеха", occupation="welder", age_days=2)
+    in_title_old = org("Сварщик", age_days=5)
+    in_title_new = org("Сварщик", age_days=3)
+    others = [org("Повар", age_days=4), org("Кладовщик", age_days=6)]
+    assert ids_on(search(client, q="сварщик")) == [in_title_new, in_title_old, in_tags, in_body]
+    assert ids_on(search(client)) == [in_body, in_tags, in_title_new, *others[:1],
+                                      in_title_old, *others[1:]], "without keywords: newest"
+
+
+def test_the_index_follows_changes_to_vacancies_skills_and_employers(app, client, org):
+    vacancy_id = org("Повар", skills=["meat_cutting"])
+    with app.app_context():
+        vacancy = db.session.get(Vacancy, vacancy_id)
+        vacancy.title = "Кондитер"
+        vacancy.skills = [VacancySkill(skill=db.session.scalar(
+            select(Skill).where(Skill.code == "mma_welding")))]
+        db.session.get(EmployerOrganisation, org.org_id).name = "ТОО «Сладкий дом»"
+        db.session.commit()
+    assert ids_on(search(client, q="повар")) == []
+    assert ids_on(search(client, q="разделка")) == []
+    for q in ("кондитеры", "электросварка", "Сладкого дома"):
+        assert ids_on(search(client, q=q)) == [vacancy_id], q
+    with app.app_context():
+        skill = db.session.scalar(select(Skill).where(Skill.code == "mma_welding"))
+        skill.synonyms.append(SkillSynonym(language="ru", name="штучная сварка"))
+        db.session.commit()
+    try:
+        assert ids_on(search(client, q="штучной сварки")) == [vacancy_id]
+    finally:
+        with app.app_context():
+            db.session.execute(delete(SkillSynonym).where(SkillSynonym.name == "штучная сварка"))
+            db.session.commit()
+
+
+def test_reindex_command_rebuilds_the_index_after_a_bulk_load(app, client, org):
+    vacancy_id = org("Электрогазосварщик")
+    with app.app_context():
+        db.session.execute(delete(VacancySearch))  # as a COPY that bypasses the ORM leaves it
+        db.session.commit()
+    assert ids_on(search(client, q="электрогазосварщик")) == []
+    result = app.test_cli_runner().invoke(args=["search-reindex"])
+    assert result.exit_code == 0 and "1 vacancies" in result.output
+    assert ids_on(search(client, q="электрогазосварщика")) == [vacancy_id]
+
+
+def test_postgresql_indexes_exactly_the_terms_the_application_wrote(app, org):
+    """The tsvector's `simple` parser must not split or merge the application's terms."""
+    org("Сварщик 5-го разряда, MIG/MAG; C++ и 1С", description="Ёмкости 12.5 м³, e-mail",
+        occupation="electric_gas_welder", skills=["mma_welding", "tig_welding"])
+    with app.app_context():
+        if db.engine.dialect.name != "postgresql":
+            pytest.skip("PostgreSQL only")
+        row = db.session.execute(text(
+            "SELECT title || ' ' || tags || ' ' || body AS terms, "
+            "tsvector_to_array(document) AS lexemes FROM vacancy_search")).one()
+    assert set(row.lexemes) == set(row.terms.split())
+
+
+def test_search_pages_send_the_same_statements_for_one_vacancy_as_for_twenty(
+        app, client, org, count_queries):
+    with app.app_context():
+        astana = db.session.scalar(select(Region.id).where(Region.code == "KZ-AST"))
+    args = {"q": "свар", "region": astana}
+    org("Сварщик", occupation="welder", skills=["mma_welding"])
+    search(client, **args)  # the taxonomy for query expansion is read once per worker
+    counts = {}
+    for size in (1, 20):
+        while len(ids_on(search(client, **args))) < size:
+            org("Сварщик", occupation="welder", skills=["mma_welding", "tig_welding"])
+        with count_queries() as counts[size]:
+            assert len(ids_on(search(client, **args))) == size
+    assert_constant_queries(counts)
+    # regions and occupations for the form, the page with its regions, the count
+    assert counts[1].count == 5, counts[1].report()
+
+
+def test_home_page_counts_once_a_minute(app, client, org, count_queries, monkeypatch):
+    from marketplace.main import services
+
+    org("Повар")
+    services.forget_home_counts(app)
+    with count_queries() as first:
+        assert "<strong>1</strong> open vacancy" in client.get("/").get_data(as_text=True)
+    org("Сварщик")
+    with count_queries() as cached:
+        assert "<strong>1</strong> open vacancy" in client.get("/").get_data(as_text=True)
+    assert first.count == 1 and cached.count == 0, (first.report(), cached.report())
+    later = services.time.monotonic() + services.MAX_AGE + 1
+    monkeypatch.setattr(services.time, "monotonic", lambda: later)
+    assert "<strong>2</strong> open vacancies" in client.get("/").get_data(as_text=True)
+    services.forget_home_counts(app)

@@ -11,6 +11,7 @@ from sqlalchemy import create_engine, inspect, text
 
 from marketplace import ROOT, create_app
 from marketplace.extensions import db
+from marketplace.jobs.models import include_name, include_object
 
 MIGRATIONS = str(ROOT / "migrations")
 SCHEMA = "migration_check"
@@ -54,7 +55,9 @@ def test_upgrade_builds_an_empty_database_that_matches_the_models(migration_app)
         upgrade(directory=MIGRATIONS)
         with db.engine.connect() as connection:
             differences = compare_metadata(
-                MigrationContext.configure(connection, opts={"compare_type": True}), db.metadata)
+                MigrationContext.configure(connection, opts={
+                    "compare_type": True, "include_name": include_name,
+                    "include_object": include_object}), db.metadata)
         assert differences == []
         db.engine.dispose()
 

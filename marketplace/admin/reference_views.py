@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from marketplace.actions import attempt
 from marketplace.admin import reference_services as services
@@ -160,7 +161,8 @@ def edit_occupation(occupation_id):
 def skills():
     filters = ReferenceSearchForm(request.args)
     filters.validate()
-    query = services.skill_query(None if filters.q.errors else filters.q.data)
+    query = services.skill_query(None if filters.q.errors else filters.q.data).options(
+        selectinload(Skill.synonyms), selectinload(Skill.occupations))  # the page counts both
     page = db.paginate(query, page=page_number(), per_page=PAGE_SIZE, error_out=False)
     return render_template("admin/reference/skills.html", filters=filters, page=page)
 

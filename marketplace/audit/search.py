@@ -151,14 +151,24 @@ def search(viewer: User, filters: AuditFilters, *, page: int) -> AuditPage:
     return AuditPage(page=result, actors=actors)
 
 
+def _distinct(column) -> list[str]:
+    """The column's distinct values, smallest first, by skipping from one value to the next
+    along its index (a loose index scan: a probe per value, where SELECT DISTINCT reads every
+    event of a log that only grows)."""
+    seen = select(select(func.min(column)).scalar_subquery().label("value")).cte(
+        "seen", recursive=True)
+    following = select(func.min(column)).where(column > seen.c.value).scalar_subquery()
+    seen = seen.union_all(select(following).where(seen.c.value.is_not(None)))
+    return list(db.session.scalars(select(seen.c.value).where(seen.c.value.is_not(None))))
+
+
 def known_areas() -> list[str]:
     """The action prefixes in the log ("claim", "user", …), for the filter's select."""
-    actions = db.session.scalars(select(AuditEvent.action).distinct())
-    return sorted({action.split(":", 1)[0] for action in actions if action})
+    return sorted({action.split(":", 1)[0] for action in _distinct(AuditEvent.action) if action})
 
 
 def known_object_types() -> list[str]:
-    return sorted(t for t in db.session.scalars(select(AuditEvent.object_type).distinct()) if t)
+    return [t for t in _distinct(AuditEvent.object_type) if t]
 
 
 def _detail_text(value) -> str:

@@ -1,6 +1,7 @@
 """Writing audit events. Services call `record` next to every state change they make."""
 
 from flask import has_request_context, request
+from sqlalchemy import func, select
 
 from marketplace.audit.models import AuditEvent
 from marketplace.extensions import db
@@ -22,3 +23,9 @@ def record(action: str, obj=None, *, actor=None, object_type: str | None = None,
     )
     db.session.add(event)
     return event
+
+
+def latest_event_id() -> int | None:
+    """The id of the newest event: it changes whenever anything audited happens, so pages can
+    keep a computed figure until it does (one index probe)."""
+    return db.session.scalar(select(func.max(AuditEvent.id)))

@@ -70,9 +70,10 @@ def search():
     form = _filter_form()
     valid = form.validate()
     result = audit_search.search(current_user, form.filters(), page=page_number())
+    page = render_template("audit/search.html", form=form, result=result,
+                           detail_pairs=audit_search.detail_pairs,
+                           is_admin=current_user.role is Role.ADMIN)
+    # Committed (the search is recorded) after rendering: a commit expires the loaded events,
+    # and the page would then reload each one.
     db.session.commit()
-    # The page links keep the filters exactly as they were typed.
-    pager_args = {key: value for key, value in request.args.items() if key != "page" and value}
-    return render_template("audit/search.html", form=form, result=result,
-                           pager_args=pager_args, detail_pairs=audit_search.detail_pairs,
-                           is_admin=current_user.role is Role.ADMIN), 200 if valid else 422
+    return page, 200 if valid else 422

@@ -5,14 +5,14 @@ from flask import Blueprint, abort
 from flask_login import current_user
 
 from marketplace.candidates.models import CandidateProfile
-from marketplace.candidates.services import profile_for
+from marketplace.candidates.services import profile_with_skills
 from marketplace.extensions import db
 
 bp = Blueprint("candidates", __name__, url_prefix="/candidate")
 
 
 def own_profile() -> CandidateProfile:
-    profile = profile_for(current_user)
+    profile = profile_with_skills(current_user)
     if profile is None:
         abort(404)
     return profile

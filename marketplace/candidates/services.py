@@ -2,6 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from marketplace.audit.services import record
 from marketplace.auth.models import Role, User
@@ -50,6 +51,13 @@ def register_candidate(*, full_name: str, password: str, region, email=None, pho
 
 def profile_for(user: User) -> CandidateProfile | None:
     return db.session.scalar(select(CandidateProfile).where(CandidateProfile.user_id == user.id))
+
+
+def profile_with_skills(user: User) -> CandidateProfile | None:
+    """profile_for, with the skills and their names that the candidate's own pages list."""
+    return db.session.scalar(
+        select(CandidateProfile).where(CandidateProfile.user_id == user.id)
+        .options(selectinload(CandidateProfile.skills).joinedload(CandidateSkill.skill)))
 
 
 def update_personal(profile: CandidateProfile, *, actor: User, full_name: str,

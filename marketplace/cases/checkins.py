@@ -48,8 +48,18 @@ def schedule_check_ins(employment: Employment) -> list[CheckIn]:
 
 
 def check_ins_of(employment_id: int) -> list[CheckIn]:
-    return list(db.session.scalars(select(CheckIn).where(CheckIn.employment_id == employment_id)
-                                   .order_by(CheckIn.months_after)))
+    return check_ins_of_each([employment_id])[employment_id]
+
+
+def check_ins_of_each(employment_ids) -> dict[int, list[CheckIn]]:
+    """{employment id: its check-ins, earliest first} in one statement (for a page of hires)."""
+    found: dict[int, list[CheckIn]] = {employment_id: [] for employment_id in employment_ids}
+    if found:
+        for check_in in db.session.scalars(
+                select(CheckIn).where(CheckIn.employment_id.in_(list(found)))
+                .order_by(CheckIn.employment_id, CheckIn.months_after)):
+            found[check_in.employment_id].append(check_in)
+    return found
 
 
 def is_open(check_in: CheckIn, today: date | None = None) -> bool:

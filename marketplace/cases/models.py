@@ -13,10 +13,12 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     ForeignKey,
+    Index,
     SmallInteger,
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -90,6 +92,10 @@ class TaskKind(enum.StrEnum):
 
 class CaseTask(db.Model):
     __tablename__ = "case_task"
+    # Open tasks by due date (the staff home's queue), with the case to join to the region.
+    __table_args__ = (Index("ix_case_task_open_due", "due_on", "case_id",
+                            postgresql_where=text("done_at IS NULL"),
+                            sqlite_where=text("done_at IS NULL")),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("case.id"), index=True)
@@ -122,6 +128,9 @@ class CheckIn(db.Model):
         UniqueConstraint("employment_id", "months_after"),
         CheckConstraint("satisfaction IS NULL OR satisfaction BETWEEN 0 AND 10",
                         name="satisfaction_range"),
+        # The check-ins due (staff home, check-ins page): only those without an outcome.
+        Index("ix_check_in_open_due", "due_on", postgresql_where=text("outcome IS NULL"),
+              sqlite_where=text("outcome IS NULL")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, exists, func, select
-from sqlalchemy.orm import aliased
+from sqlalchemy import Select, and_, exists, func, select
+from sqlalchemy import case as sql_case
+from sqlalchemy.orm import aliased, contains_eager, joinedload
 
 from marketplace.audit.services import record
 from marketplace.auth.models import Role, User
@@ -27,9 +28,11 @@ from marketplace.cases.models import (
     TaskKind,
 )
 from marketplace.db_types import utcnow
+from marketplace.employers.models import Vacancy
 from marketplace.errors import DomainError
 from marketplace.extensions import db
 from marketplace.hiring.models import Application, Employment
+from marketplace.pagination import RowPage, paginate_rows
 
 # Nobody still looking for work through this programme was released before this date; earlier
 # dates are typing mistakes.
@@ -269,73 +272,118 @@ class CaseloadRow:
 CASELOAD_FILTERS = ("all", "mine", "unassigned")
 
 
-def caseload(region_id: int, manager_id: int | None = None, *, unassigned: bool = False,
-             today: date | None = None) -> list[CaseloadRow]:
-    """Every candidate of the region with their case: overdue first, then the longest without
-    contact. `manager_id` keeps one manager's cases; `unassigned` those without a manager."""
-    today = _today(today)
+def _caseload_query(region_id: int, manager_id: int | None, unassigned: bool,
+                    today: date) -> Select:
+    """The rows in the page's order, sorted by the database: overdue first, then the longest
+    without contact (never contacted first), then by profile."""
     manager = aliased(User)
     tasks = (select(CaseTask.case_id, func.count(CaseTask.id).label("open"),
                     func.min(CaseTask.due_on).label("next_due"))
              .where(CaseTask.done_at.is_(None)).group_by(CaseTask.case_id).subquery())
+    overdue = tasks.c.next_due < today
     query = (
-        select(CandidateProfile.id, User.full_name, Case.manager_id, manager.full_name,
-               Case.last_contact_at, Case.next_step, tasks.c.open, tasks.c.next_due,
-               ReleaseRecord.id)
+        select(CandidateProfile.id.label("profile_id"), User.full_name.label("name"),
+               Case.manager_id, manager.full_name.label("manager_name"), Case.last_contact_at,
+               Case.next_step, tasks.c.open, tasks.c.next_due,
+               ReleaseRecord.id.label("release_id"))
         .join(User, CandidateProfile.user_id == User.id)
         .outerjoin(Case, Case.profile_id == CandidateProfile.id)
         .outerjoin(manager, Case.manager_id == manager.id)
         .outerjoin(tasks, tasks.c.case_id == Case.id)
         .outerjoin(ReleaseRecord, ReleaseRecord.profile_id == CandidateProfile.id)
         .where(CandidateProfile.region_id == region_id)
+        .order_by(sql_case((overdue, 0), else_=1), Case.last_contact_at.is_not(None),
+                  Case.last_contact_at, CandidateProfile.id)
     )
     if manager_id is not None:
         query = query.where(Case.manager_id == manager_id)
     if unassigned:
         query = query.where(Case.manager_id.is_(None))
-    rows = [CaseloadRow(profile_id=pid, name=name, manager_id=mid, manager_name=mname,
-                        last_contact_at=contact, next_step=step or "", open_tasks=open_ or 0,
-                        next_due_on=due, overdue=due is not None and due < today,
-                        verified=release_id is not None)
-            for pid, name, mid, mname, contact, step, open_, due, release_id
-            in db.session.execute(query)]
-    never = datetime.min.replace(tzinfo=utcnow().tzinfo)
-    return sorted(rows, key=lambda r: (not r.overdue, r.last_contact_at or never, r.profile_id))
+    return query
+
+
+def _caseload_row(row, today: date) -> CaseloadRow:
+    return CaseloadRow(profile_id=row.profile_id, name=row.name, manager_id=row.manager_id,
+                       manager_name=row.manager_name, last_contact_at=row.last_contact_at,
+                       next_step=row.next_step or "", open_tasks=row.open or 0,
+                       next_due_on=row.next_due,
+                       overdue=row.next_due is not None and row.next_due < today,
+                       verified=row.release_id is not None)
+
+
+def caseload(region_id: int, manager_id: int | None = None, *, unassigned: bool = False,
+             today: date | None = None) -> list[CaseloadRow]:
+    """Every candidate of the region with their case: overdue first, then the longest without
+    contact. `manager_id` keeps one manager's cases; `unassigned` those without a manager."""
+    today = _today(today)
+    return [_caseload_row(row, today) for row in db.session.execute(
+        _caseload_query(region_id, manager_id, unassigned, today))]
+
+
+def caseload_page(region_id: int, manager_id: int | None = None, *, unassigned: bool = False,
+                  page: int = 1, today: date | None = None) -> tuple[RowPage, dict]:
+    """One page of the caseload and the figures of all of it, both counted by the database:
+    {"total", "overdue", "unverified", "open_tasks"}."""
+    today = _today(today)
+    query = _caseload_query(region_id, manager_id, unassigned, today)
+    rows = query.order_by(None).subquery()
+    total, overdue, unverified, open_tasks = db.session.execute(select(
+        func.count(), func.count().filter(rows.c.next_due < today),
+        func.count().filter(rows.c.release_id.is_(None)), func.sum(rows.c.open))).one()
+    # SUM of counts is a NUMERIC on PostgreSQL: the page wants a whole number.
+    counts = {"total": total, "overdue": overdue, "unverified": unverified,
+              "open_tasks": int(open_tasks or 0)}
+    found = paginate_rows(query, page=page, total=total)
+    found.items = [_caseload_row(row, today) for row in found.items]
+    return found, counts
 
 
 # --- queues of the staff home page -----------------------------------------------------------
 
-def candidates_awaiting_verification(region_id: int) -> list[CandidateProfile]:
+# Each queue is a query (the staff home counts it and shows its head in SQL) and a list.
+
+def candidates_awaiting_verification_query(region_id: int) -> Select:
     """Candidates of the region without a release record, the longest waiting first."""
-    return list(db.session.scalars(
-        select(CandidateProfile).where(
-            CandidateProfile.region_id == region_id,
-            ~exists().where(ReleaseRecord.profile_id == CandidateProfile.id))
-        .order_by(CandidateProfile.created_at, CandidateProfile.id)))
+    return (select(CandidateProfile).where(
+        CandidateProfile.region_id == region_id,
+        ~exists().where(ReleaseRecord.profile_id == CandidateProfile.id))
+        .order_by(CandidateProfile.created_at, CandidateProfile.id))
 
 
-def check_ins_due(region_id: int, today: date | None = None) -> list[CheckIn]:
+def candidates_awaiting_verification(region_id: int) -> list[CandidateProfile]:
+    return list(db.session.scalars(candidates_awaiting_verification_query(region_id)))
+
+
+def check_ins_due_query(region_id: int, today: date | None = None) -> Select:
     """Check-ins of the region's hires without an outcome, due within a week or overdue;
     the most overdue first."""
     horizon = _today(today) + timedelta(days=DUE_SOON_DAYS)
-    return list(db.session.scalars(
+    return (
         select(CheckIn)
         .join(Employment, CheckIn.employment_id == Employment.id)
         .join(Application, Employment.application_id == Application.id)
         .join(CandidateProfile, Application.profile_id == CandidateProfile.id)
         .where(CandidateProfile.region_id == region_id, CheckIn.outcome.is_(None),
                CheckIn.due_on <= horizon)
-        .order_by(CheckIn.due_on, CheckIn.id)))
+        .order_by(CheckIn.due_on, CheckIn.id))
 
 
-def open_tasks(region_id: int) -> list[CaseTask]:
+def check_ins_due(region_id: int, today: date | None = None) -> list[CheckIn]:
+    return list(db.session.scalars(check_ins_due_query(region_id, today)))
+
+
+def open_tasks_query(region_id: int) -> Select:
     """Open tasks of the region's cases, the earliest due first."""
-    return list(db.session.scalars(
+    return (
         select(CaseTask)
         .join(Case, and_(CaseTask.case_id == Case.id, CaseTask.done_at.is_(None)))
         .join(CandidateProfile, Case.profile_id == CandidateProfile.id)
         .where(CandidateProfile.region_id == region_id)
-        .order_by(CaseTask.due_on, CaseTask.id)))
+        .order_by(CaseTask.due_on, CaseTask.id))
+
+
+def open_tasks(region_id: int) -> list[CaseTask]:
+    return list(db.session.scalars(open_tasks_query(region_id)))
 
 
 # --- loading for the pages -------------------------------------------------------------------
@@ -359,7 +407,13 @@ def applications_of(profile_id: int) -> list[Application]:
     """The candidate's applications, the most recently changed first (an offer waiting for
     their answer is what staff most often call about)."""
     return list(db.session.scalars(select(Application).where(Application.profile_id == profile_id)
+                                   .options(_vacancy_and_organisation(Application.vacancy))
                                    .order_by(Application.updated_at.desc(), Application.id)))
+
+
+def _vacancy_and_organisation(vacancy_attribute):
+    # What the case page shows of each application and hire, loaded with them.
+    return joinedload(vacancy_attribute).joinedload(Vacancy.organisation)
 
 
 def employments_of(profile_id: int) -> list[Employment]:
@@ -367,6 +421,8 @@ def employments_of(profile_id: int) -> list[Employment]:
     return list(db.session.scalars(
         select(Employment).join(Application, Employment.application_id == Application.id)
         .where(Application.profile_id == profile_id)
+        .options(contains_eager(Employment.application).options(
+            _vacancy_and_organisation(Application.vacancy)))
         .order_by(Employment.start_date.desc(), Employment.id.desc())))
 
 

@@ -10,10 +10,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload, selectinload
 
 from marketplace.actions import attempt
 from marketplace.auth.models import Role, User
 from marketplace.auth.permissions import role_required
+from marketplace.candidates.models import CandidateProfile, CandidateSkill, DesiredOccupation
 from marketplace.cases import checkins, services
 from marketplace.cases.forms import (
     OUTCOME_LABELS,
@@ -29,15 +31,19 @@ from marketplace.cases.forms import (
     TaskForm,
     TerritoryForm,
 )
-from marketplace.cases.models import CheckIn
+from marketplace.cases.models import Case, CaseNote, CheckIn
 from marketplace.certificates.services import certificates_of
+from marketplace.employers.models import Vacancy
 from marketplace.errors import DomainError
 from marketplace.extensions import db
 from marketplace.forms import choices, show_domain_error
+from marketplace.hiring.models import Application, Employment
 from marketplace.i18n import current_language
+from marketplace.pagination import PAGE_SIZE
 from marketplace.reference.models import City, Occupation, Region, Sector
 from marketplace.restrictions import services as restrictions
 from marketplace.restrictions.models import CandidateRestriction
+from marketplace.urls import page_number
 
 bp = Blueprint("cases", __name__, url_prefix="/staff")
 
@@ -87,7 +93,8 @@ def _check_in(profile, check_in_id) -> CheckIn:
 
 def _occupation_choices(language: str) -> list:
     """Concrete occupations by code, grouped under their ISCO sub-major group."""
-    rows = db.session.scalars(select(Occupation).where(Occupation.level == "occupation"))
+    rows = db.session.scalars(select(Occupation).where(Occupation.level == "occupation")
+                              .options(joinedload(Occupation.parent)))
     items = sorted((row.parent.name_in(language) if row.parent else "", row.name_in(language),
                     row.code) for row in rows)
     return [replace(option, optgroup=group or None) for (group, _name, _code), option in zip(
@@ -157,9 +164,11 @@ def _restriction_items(rows) -> list[RestrictionItem]:
 def _hires(profile, today: date, failed: tuple[int, CheckInForm] | None) -> list:
     """(employment, [(check_in, form or None)]): a form for each check-in that can be recorded."""
     hires = []
-    for employment in services.employments_of(profile.id):
+    employments = services.employments_of(profile.id)
+    check_ins = checkins.check_ins_of_each(employment.id for employment in employments)
+    for employment in employments:
         rows = []
-        for check_in in checkins.check_ins_of(employment.id):
+        for check_in in check_ins[employment.id]:
             form = None
             if checkins.is_open(check_in, today):
                 form = (failed[1] if failed and failed[0] == check_in.id
@@ -169,14 +178,28 @@ def _hires(profile, today: date, failed: tuple[int, CheckInForm] | None) -> list
     return hires
 
 
+def _load_profile_page(profile) -> Case | None:
+    """What the page shows of the person and their case, loaded with them: a statement per kind
+    of thing, never one per skill, note or task. Returns the case (None before it is opened)."""
+    db.session.scalars(select(CandidateProfile).where(CandidateProfile.id == profile.id).options(
+        joinedload(CandidateProfile.user), joinedload(CandidateProfile.region),
+        joinedload(CandidateProfile.city), joinedload(CandidateProfile.desired_occupation),
+        selectinload(CandidateProfile.desired_occupation_links)
+        .joinedload(DesiredOccupation.occupation),
+        selectinload(CandidateProfile.skills).joinedload(CandidateSkill.skill))).one()
+    return db.session.scalar(select(Case).where(Case.profile_id == profile.id).options(
+        joinedload(Case.manager), selectinload(Case.notes).joinedload(CaseNote.author),
+        selectinload(Case.tasks)))
+
+
 def _candidate_page(profile, status=200, *, failed_check_in=None, **failed_forms):
     """Everything staff need on one page. Reading the release record and the restrictions is a
-    view of sensitive data: both are audited, and the events are kept even on a refused form."""
+    view of sensitive data: both are audited, and the events are kept even on a refused form
+    (committed once the page is rendered: committing first would expire everything loaded)."""
     today = date.today()
     release = services.view_release(profile, viewer=current_user)
     restriction_rows = restrictions.view_restrictions(profile, viewer=current_user)
-    db.session.commit()
-    case = services.case_of(profile.id)
+    case = _load_profile_page(profile)
     forms = {name: failed_forms.get(name) or form_class(formdata=None, prefix=prefix)
              for name, (form_class, prefix) in FORMS.items()}
     if case is not None and "next_step_form" not in failed_forms:
@@ -184,14 +207,16 @@ def _candidate_page(profile, status=200, *, failed_check_in=None, **failed_forms
     if case is not None and case.manager_id and "manager_form" not in failed_forms:
         forms["manager_form"].manager.data = case.manager_id
     _bind_choices(forms, profile)
-    return render_template(
+    page = render_template(
         "cases/candidate.html", profile=profile, case=case, today=today, release=release,
         restrictions=_restriction_items(restriction_rows),
         certificates=certificates_of(profile.id),
         applications=services.applications_of(profile.id),
         hires=_hires(profile, today, failed_check_in),
         reoffences=services.reoffences_of(profile.id), outcome_labels=OUTCOME_LABELS,
-        reoffence_labels=REOFFENCE_LABELS, **forms), status
+        reoffence_labels=REOFFENCE_LABELS, **forms)
+    db.session.commit()
+    return page, status
 
 
 @bp.route("/candidates/<int:profile_id>")
@@ -374,16 +399,13 @@ def _caseload_filter() -> str:
 def caseload():
     region_id = current_user.region_id
     chosen = _caseload_filter()
-    rows = []
-    if region_id is not None:
-        rows = services.caseload(region_id,
-                                 manager_id=current_user.id if chosen == "mine" else None,
-                                 unassigned=chosen == "unassigned")
-    counts = {"total": len(rows), "overdue": sum(r.overdue for r in rows),
-              "unverified": sum(not r.verified for r in rows),
-              "open_tasks": sum(r.open_tasks for r in rows)}
+    if region_id is None:
+        return render_template("cases/caseload.html", has_region=False, chosen=chosen)
+    rows, counts = services.caseload_page(
+        region_id, manager_id=current_user.id if chosen == "mine" else None,
+        unassigned=chosen == "unassigned", page=page_number())
     return render_template("cases/caseload.html", rows=rows, counts=counts, chosen=chosen,
-                           has_region=region_id is not None)
+                           has_region=True)
 
 
 @bp.route("/check-ins")
@@ -391,6 +413,12 @@ def caseload():
 def check_ins():
     region_id = current_user.region_id
     today = date.today()
-    due = services.check_ins_due(region_id, today) if region_id is not None else []
+    if region_id is None:
+        return render_template("cases/check_ins.html", has_region=False, today=today)
+    due = db.paginate(services.check_ins_due_query(region_id, today).options(
+        joinedload(CheckIn.employment).joinedload(Employment.application).options(
+            joinedload(Application.profile).joinedload(CandidateProfile.user),
+            joinedload(Application.vacancy).joinedload(Vacancy.organisation))),
+        page=page_number(), per_page=PAGE_SIZE, error_out=False)
     return render_template("cases/check_ins.html", check_ins=due, today=today,
-                           has_region=region_id is not None)
+                           has_region=True)

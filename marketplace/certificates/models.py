@@ -10,6 +10,7 @@ from sqlalchemy import (
     Column,
     Date,
     ForeignKey,
+    Index,
     String,
     Table,
     Text,
@@ -54,6 +55,8 @@ class Certificate(db.Model):
                         "AND verified_at IS NOT NULL)", name="verified_has_reviewer"),
         CheckConstraint("status <> 'rejected' OR rejection_reason IS NOT NULL",
                         name="rejected_has_reason"),
+        # The staff queue: a status's certificates, the longest waiting first.
+        Index("ix_certificate_status_submitted", "status", "submitted_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

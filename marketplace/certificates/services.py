@@ -10,7 +10,7 @@ import re
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import exists, select
+from sqlalchemy import Select, exists, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -355,17 +355,15 @@ def revoke(certificate: Certificate, *, staff: User, reason: str) -> Certificate
     return certificate
 
 
-def review_queue(region_id: int, *, status: CertificateStatus = CertificateStatus.PENDING,
-                 limit: int = 200) -> list[Certificate]:
+def review_queue_query(region_id: int, *,
+                       status: CertificateStatus = CertificateStatus.PENDING) -> Select:
     """The region's certificates in one state: pending ones oldest first (the queue), the
     others most recently changed first."""
     order = (Certificate.submitted_at.asc() if status is CertificateStatus.PENDING
              else Certificate.updated_at.desc())
-    return list(db.session.scalars(
-        select(Certificate).join(CandidateProfile)
-        .where(CandidateProfile.region_id == region_id, Certificate.status == status)
-        .options(selectinload(Certificate.profile).selectinload(CandidateProfile.user))
-        .order_by(order, Certificate.id).limit(limit)))
+    return (select(Certificate).join(CandidateProfile)
+            .where(CandidateProfile.region_id == region_id, Certificate.status == status)
+            .order_by(order, Certificate.id))
 
 
 def age_in_days(certificate: Certificate, today: date | None = None) -> int:
@@ -412,21 +410,37 @@ def download(certificate: Certificate, *, user: User):
 
 # --- matching --------------------------------------------------------------------------------
 
+# Profiles per statement: an IN list never grows with the number of profiles asked about.
+ID_CHUNK = 1_000
+
+
 def certified_skill_codes(profile_ids, today: date | None = None) -> dict[int, set[str]]:
     """{profile_id: codes of skills backed by a verified, unexpired certificate}, with an entry
     (maybe empty) for every profile asked about."""
     ids = list(profile_ids)
     result: dict[int, set[str]] = {pid: set() for pid in ids}
-    if not ids:
-        return result
-    today = _today(today)
+    for start in range(0, len(ids), ID_CHUNK):
+        chunk = ids[start:start + ID_CHUNK]
+        for profile_id, codes in _certified(Certificate.profile_id.in_(chunk), today).items():
+            result[profile_id] |= codes
+    return result
+
+
+def certified_skill_codes_in_range(first_id: int, last_id: int, today: date | None = None
+                                   ) -> dict[int, set[str]]:
+    """The same for profiles with an id from `first_id` to `last_id` (a bulk build); only
+    profiles with a certified skill have an entry."""
+    return _certified(Certificate.profile_id.between(first_id, last_id), today)
+
+
+def _certified(condition, today: date | None) -> dict[int, set[str]]:
     rows = db.session.execute(
         select(Certificate.profile_id, Skill.code)
         .join(certificate_skill, certificate_skill.c.certificate_id == Certificate.id)
         .join(Skill, Skill.id == certificate_skill.c.skill_id)
-        .where(Certificate.profile_id.in_(ids),
-               Certificate.status == CertificateStatus.VERIFIED,
-               (Certificate.expires_on.is_(None)) | (Certificate.expires_on >= today)))
+        .where(condition, Certificate.status == CertificateStatus.VERIFIED,
+               (Certificate.expires_on.is_(None)) | (Certificate.expires_on >= _today(today))))
+    result: dict[int, set[str]] = {}
     for profile_id, code in rows:
-        result[profile_id].add(code)
+        result.setdefault(profile_id, set()).add(code)
     return result

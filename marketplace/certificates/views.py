@@ -4,11 +4,13 @@ public verification page. Views load or 404, check the role, call one service an
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.orm import joinedload
 
 from marketplace.actions import attempt
 from marketplace.auth.models import Role
 from marketplace.auth.permissions import role_required
-from marketplace.candidates.services import profile_for
+from marketplace.candidates.models import CandidateProfile
+from marketplace.candidates.services import profile_with_skills
 from marketplace.certificates import services
 from marketplace.certificates.forms import CertificateForm, CodeForm, ReasonForm
 from marketplace.certificates.models import Certificate, CertificateStatus
@@ -16,7 +18,9 @@ from marketplace.certificates.qr import qr_svg
 from marketplace.errors import DomainError
 from marketplace.extensions import db
 from marketplace.forms import show_domain_error
+from marketplace.pagination import PAGE_SIZE
 from marketplace.uploads.services import UploadRejected
+from marketplace.urls import page_number
 
 bp = Blueprint("certificates", __name__)
 
@@ -28,7 +32,7 @@ bp.add_app_template_global(services.certificates_of, "certificates_of")
 # --- helpers ---------------------------------------------------------------------------------
 
 def _own_profile():
-    return profile_for(current_user) or abort(404)
+    return profile_with_skills(current_user) or abort(404)  # the form offers the skills
 
 
 def _own_certificate(certificate_id: int) -> Certificate:
@@ -166,9 +170,13 @@ def queue():
     status = request.args.get("status", CertificateStatus.PENDING.value)
     if status not in CertificateStatus._value2member_map_:
         status = CertificateStatus.PENDING.value
-    certificates = (services.review_queue(current_user.region_id,
-                                          status=CertificateStatus(status))
-                    if current_user.region_id else None)
+    certificates = None
+    if current_user.region_id:
+        certificates = db.paginate(
+            services.review_queue_query(current_user.region_id,
+                                        status=CertificateStatus(status))
+            .options(joinedload(Certificate.profile).joinedload(CandidateProfile.user)),
+            page=page_number(), per_page=PAGE_SIZE, error_out=False)
     return render_template("certificates/queue.html", certificates=certificates,
                            status=status, age_in_days=services.age_in_days)
 

@@ -214,4 +214,7 @@ def seed_demo() -> list[tuple[str, str]]:
     from marketplace.demo.history import seed_history
 
     seed_history()
+    from marketplace.indicators.aggregates import refresh
+
+    refresh()  # the dashboard's figures, counted once the demo's history exists
     return logins

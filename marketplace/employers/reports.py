@@ -2,7 +2,7 @@
 centre of the vacancy's region checks each report and closes it with what it did."""
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import or_, select
+from sqlalchemy import Select, or_, select
 
 from marketplace.audit.services import record
 from marketplace.auth.models import User
@@ -54,16 +54,21 @@ def resolve_report(report: VacancyReport, *, staff: User, resolution: str) -> No
     db.session.flush()
 
 
-def open_reports(region_id: int | None) -> list[VacancyReport]:
+def open_reports_query(region_id: int | None) -> Select:
     """Unresolved reports about vacancies placed in, or posted from, the region; oldest first.
     None: every region (admins)."""
     query = (select(VacancyReport).join(Vacancy)
              .join(EmployerOrganisation, EmployerOrganisation.id == Vacancy.organisation_id)
-             .where(VacancyReport.resolved_at.is_(None)).order_by(VacancyReport.created_at))
+             .where(VacancyReport.resolved_at.is_(None))
+             .order_by(VacancyReport.created_at, VacancyReport.id))
     if region_id is not None:
         query = query.where(or_(Vacancy.region_id == region_id,
                                 EmployerOrganisation.region_id == region_id))
-    return list(db.session.scalars(query))
+    return query
+
+
+def open_reports(region_id: int | None) -> list[VacancyReport]:
+    return list(db.session.scalars(open_reports_query(region_id)))
 
 
 def reports_of(vacancy: Vacancy) -> list[VacancyReport]:

@@ -5,6 +5,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from marketplace.auth.models import Role
 from marketplace.auth.permissions import role_required
@@ -19,6 +20,8 @@ from marketplace.employers.models import (
 )
 from marketplace.errors import DomainError
 from marketplace.extensions import db
+from marketplace.pagination import PAGE_SIZE
+from marketplace.urls import page_number
 
 bp = Blueprint("moderation", __name__, url_prefix="/staff")
 
@@ -58,9 +61,12 @@ def organisations():
         status = VerificationStatus(request.args.get("status", "pending"))
     except ValueError:
         status = VerificationStatus.PENDING
-    rows = verification.review_list(current_user, status)
+    page = db.paginate(verification.review_query(current_user, status).options(
+        joinedload(EmployerOrganisation.region)), page=page_number(), per_page=PAGE_SIZE,
+        error_out=False)
     return render_template("employers/staff_queue.html", status=status, statuses=list(
-        VerificationStatus), rows=[(org, verification.waiting_days(org)) for org in rows])
+        VerificationStatus), page=page,
+        rows=[(org, verification.waiting_days(org)) for org in page.items])
 
 
 def _review_page(organisation, reject_form=None, status=200):
@@ -143,8 +149,10 @@ def unhide(vacancy_id):
 @role_required(*STAFF)
 def vacancy_reports():
     region_id = None if current_user.role is Role.ADMIN else current_user.region_id or 0
-    return render_template("employers/vacancy_reports.html",
-                           reports=reports.open_reports(region_id))
+    page = db.paginate(reports.open_reports_query(region_id).options(
+        joinedload(VacancyReport.vacancy).joinedload(Vacancy.organisation)),
+        page=page_number(), per_page=PAGE_SIZE, error_out=False)
+    return render_template("employers/vacancy_reports.html", reports=page)
 
 
 @bp.route("/vacancies/<int:vacancy_id>/reports/<int:report_id>/resolve", methods=["POST"])

@@ -22,6 +22,7 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from marketplace.audit.services import record
 from marketplace.auth.models import Role, User
@@ -164,7 +165,8 @@ def skill_text(skills: list[Skill]) -> str:
 
 def occupation_choices(language: str) -> list:
     """Concrete occupations grouped under their ISCO sub-major group, both sorted by name."""
-    rows = db.session.scalars(select(Occupation).where(Occupation.level == "occupation"))
+    rows = db.session.scalars(select(Occupation).where(Occupation.level == "occupation")
+                              .options(joinedload(Occupation.parent)))
     items = sorted((row.parent.name_in(language) if row.parent else "", row.name_in(language),
                     row.id) for row in rows)
     options = choices((row_id, name) for _, name, row_id in items)

@@ -13,7 +13,7 @@ Vacancies of an organisation that is not verified cannot be opened, so none are 
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 
 from marketplace.audit.services import record
 from marketplace.auth.models import Role, User
@@ -62,13 +62,16 @@ def _queue_time(organisation):
     return func.coalesce(organisation.submitted_at, organisation.created_at)
 
 
-def review_list(user: User, status: VerificationStatus) -> list[EmployerOrganisation]:
+def review_query(user: User, status: VerificationStatus) -> Select:
     """Organisations in `status` the user may review, longest waiting first."""
     query = select(EmployerOrganisation).where(EmployerOrganisation.status == status)
     if user.role is not Role.ADMIN:
         query = query.where(EmployerOrganisation.region_id == user.region_id)
-    return list(db.session.scalars(query.order_by(_queue_time(EmployerOrganisation),
-                                                  EmployerOrganisation.id)))
+    return query.order_by(_queue_time(EmployerOrganisation), EmployerOrganisation.id)
+
+
+def review_list(user: User, status: VerificationStatus) -> list[EmployerOrganisation]:
+    return list(db.session.scalars(review_query(user, status)))
 
 
 def waiting_days(organisation: EmployerOrganisation, now: datetime | None = None) -> int:

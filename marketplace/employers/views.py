@@ -322,6 +322,7 @@ def vacancy_candidates(vacancy_id):
         return render_template("employers/vacancy_candidates.html", vacancy=vacancy,
                                ranked=None, labels={})
     page = ranked_candidates(vacancy, page=page_number())
+    labels = skill_labels((e for _, _, e in page.items),
+                          extra=(name for names in page.skills.values() for name in names))
     return render_template("employers/vacancy_candidates.html", vacancy=vacancy, ranked=page,
-                           labels=skill_labels(e for _, _, e in page.items),
-                           token=candidate_token)
+                           labels=labels, token=candidate_token)

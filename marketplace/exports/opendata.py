@@ -1,6 +1,7 @@
 """The anonymised open-data table: programme figures by region and month, fit to publish.
 
-What is counted (months in UTC; the region is the candidate's region):
+What is counted (months in UTC; the region is the candidate's region), as the dashboard's
+indicators of the same names count it, as of their last refresh:
   registered        candidate profiles created in the month
   verified          target-group verifications (release records) made in the month
   applications      applications sent in the month
@@ -29,17 +30,14 @@ reader who sums the regions gets an honest lower bound, which the description sa
 """
 
 from collections import Counter
-from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import exists, select
+from sqlalchemy import select
 
-from marketplace.candidates.models import CandidateProfile
-from marketplace.cases.models import ReleaseRecord, Reoffence, ReoffenceKind
 from marketplace.extensions import db
-from marketplace.hiring.models import Application, Employment, EmploymentStatus
-from marketplace.incentives.models import Claim, ClaimStatus
+from marketplace.indicators.board import counted_or_raise
+from marketplace.indicators.models import IndicatorCell
 from marketplace.reference.models import Region
 
 THRESHOLD = 5
@@ -47,9 +45,6 @@ SUPPRESSED = "<5"
 MEASURES = ("registered", "verified", "applications", "hires", "subsidised_hires",
             "reincarcerations")
 HEADER = ["month", "region_code", "region_name", *MEASURES]
-HIRED = (EmploymentStatus.CONFIRMED, EmploymentStatus.ENDED)
-APPROVED_CLAIM = (ClaimStatus.APPROVED, ClaimStatus.ACTIVE, ClaimStatus.COMPLETED,
-                  ClaimStatus.TERMINATED)
 
 DESCRIPTION = _l(
     "Counts by region and month with no personal data. Any count below 5 is shown as “<5”, and "
@@ -59,47 +54,24 @@ DESCRIPTION = _l(
 
 # Counting -------------------------------------------------------------------------------------
 
-def _month(moment: date | datetime) -> date:
-    return date(moment.year, moment.month, 1)
-
-
-def _by_profile(query):
-    """Runs a (moment, region id) query; candidates without a region cannot be placed."""
-    return db.session.execute(query.where(CandidateProfile.region_id.is_not(None)))
-
-
-def _events() -> dict[str, Iterable]:
-    """(moment, region id) pairs for each measure."""
-    profile = CandidateProfile
-    application_profile = Application.profile_id == profile.id
-    hires = (select(Employment.start_date, profile.region_id)
-             .join(Application, Employment.application_id == Application.id)
-             .join(profile, application_profile).where(Employment.status.in_(HIRED)))
-    approved = exists().where(Claim.employment_id == Employment.id,
-                              Claim.status.in_(APPROVED_CLAIM))
-    return {
-        "registered": _by_profile(select(profile.created_at, profile.region_id)),
-        "verified": _by_profile(select(ReleaseRecord.verified_at, profile.region_id)
-                                .join(profile, ReleaseRecord.profile_id == profile.id)),
-        "applications": _by_profile(select(Application.created_at, profile.region_id)
-                                    .join(profile, application_profile)),
-        "hires": _by_profile(hires),
-        "subsidised_hires": _by_profile(hires.where(approved)),
-        "reincarcerations": _by_profile(
-            select(Reoffence.occurred_on, profile.region_id)
-            .join(profile, Reoffence.profile_id == profile.id)
-            .where(Reoffence.kind == ReoffenceKind.REINCARCERATION)),
-    }
+# Each measure is a dashboard indicator with the same definition, read from the same stored
+# aggregates (marketplace/indicators/aggregates.py).
+INDICATOR_OF = {"registered": "registered", "verified": "verified",
+                "applications": "applications", "hires": "hires",
+                "subsidised_hires": "subsidised", "reincarcerations": "reincarcerations"}
 
 
 def count_by_region_and_month() -> Counter:
-    """Exact counts keyed by (measure, region id, first day of the month). Not for publishing:
-    `table` suppresses them."""
-    counts = Counter()
-    for measure, pairs in _events().items():
-        for moment, region_id in pairs:
-            counts[measure, region_id, _month(moment)] += 1
-    return counts
+    """Exact counts keyed by (measure, region id, first day of the month), as of the last
+    refresh of the indicators; candidates without a region cannot be placed. Not for
+    publishing: `table` suppresses them."""
+    measure_of = {key: measure for measure, key in INDICATOR_OF.items()}
+    query = (select(IndicatorCell.indicator, IndicatorCell.region_id, IndicatorCell.month,
+                    IndicatorCell.rows)
+             .where(IndicatorCell.indicator.in_(measure_of),
+                    IndicatorCell.region_id.is_not(None)))
+    return Counter({(measure_of[key], region_id, month): rows
+                    for key, region_id, month, rows in db.session.execute(query)})
 
 
 # Publishing -----------------------------------------------------------------------------------
@@ -127,5 +99,6 @@ def publishable_rows(counts: Counter, regions: list[Region]) -> list[tuple]:
 
 
 def table() -> tuple[list[str], list[tuple]]:
+    counted_or_raise()
     regions = list(db.session.scalars(select(Region).order_by(Region.code)))
     return list(HEADER), publishable_rows(count_by_region_and_month(), regions)

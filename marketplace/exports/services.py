@@ -301,36 +301,29 @@ def _list_exports() -> tuple[ListExport, ...]:
 
 def _indicator_table(region_id: int | None) -> tuple[list[str], list[tuple]]:
     """The dashboard's indicators for the last 12 months, one row per region and month (the
-    region's own for staff). Rates are percentages; empty where there is nothing to divide."""
+    region's own for staff), from the same stored aggregates as the dashboard. Rates are
+    percentages; empty where there is nothing to divide."""
+    from marketplace.indicators import board
     from marketplace.indicators import services as indicators
-    from marketplace.indicators.facts import Facts
 
-    today = date.today()
-    period = indicators.default_period(today)
-    facts = Facts(None if region_id is ALL_REGIONS else frozenset({region_id}), period, today)
-    grouped = {key: _by_region_and_month(indicator.read(facts))
-               for key, indicator in indicators.INDICATORS.items()}
+    board.counted_or_raise()
+    period = indicators.default_period(date.today())
+    figures = board.figures_by_region_and_month(
+        None if region_id is ALL_REGIONS else frozenset({region_id}), period)
     regions = db.session.scalars(select(Region).order_by(Region.code).where(
         true() if region_id is ALL_REGIONS else Region.id == region_id)).all()
     header = [str(_l("Month")), str(_l("Region code")), str(_l("Region"))] + [
         f"{indicator.title} (%)" if indicator.kind == indicators.RATE else str(indicator.title)
         for indicator in indicators.INDICATORS.values()]
     rows = [(f"{month:%Y-%m}", region.code, region.name, *(
-        _figure(indicators, indicator, grouped[key].get((region.id, month), []))
+        _figure(indicators, indicator, figures.get((key, region.id, month)))
         for key, indicator in indicators.INDICATORS.items()))
         for region in regions for month in period.months]
     return header, rows
 
 
-def _by_region_and_month(rows) -> dict[tuple, list]:
-    grouped: dict[tuple, list] = {}
-    for row in rows:
-        grouped.setdefault((row.region_id, row.month), []).append(row)
-    return grouped
-
-
-def _figure(indicators, indicator, rows):
-    value = indicators.figure(indicator.kind, rows).value
+def _figure(indicators, indicator, found):
+    value = (found or indicators.figure(indicator.kind, [])).value
     if indicator.kind == indicators.RATE and value is not None:
         return round(Decimal(value) * 100, 1)
     if isinstance(value, float):

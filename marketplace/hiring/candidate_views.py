@@ -5,6 +5,7 @@ from flask import abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from marketplace.actions import attempt
 from marketplace.auth.models import Role
@@ -50,7 +51,8 @@ def apply(vacancy_id):
 @role_required(Role.CANDIDATE)
 def candidate_applications():
     applications = db.session.scalars(select(Application).where(
-        Application.profile_id == _profile().id).order_by(Application.created_at.desc()))
+        Application.profile_id == _profile().id).order_by(Application.created_at.desc())
+        .options(joinedload(Application.vacancy).joinedload(Vacancy.organisation)))
     return render_template("hiring/candidate_applications.html", applications=applications)
 
 

@@ -4,6 +4,7 @@ from flask import abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from marketplace.actions import attempt
 from marketplace.auth.models import Role
@@ -55,7 +56,8 @@ def _back(application) -> str:
 def pipeline(vacancy_id):
     vacancy = vacancy_of_member(current_user, vacancy_id) or abort(404)
     applications = db.session.scalars(select(Application).where(
-        Application.vacancy_id == vacancy.id).order_by(Application.created_at))
+        Application.vacancy_id == vacancy.id).order_by(Application.created_at)
+        .options(joinedload(Application.profile).joinedload(CandidateProfile.user)))
     columns = {status: [] for status in PIPELINE_COLUMNS}
     for application in applications:
         columns[application.status].append(application)

@@ -62,6 +62,8 @@ class Application(db.Model):
         # One live application per candidate and vacancy (partial index on both backends).
         Index("uq_application_live", "vacancy_id", "profile_id", unique=True,
               sqlite_where=_LIVE_SQL, postgresql_where=_LIVE_SQL),
+        # Applications in one status by last change: offers waiting for the answer.
+        Index("ix_application_status_updated", "status", "updated_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -182,6 +184,8 @@ class Employment(db.Model):
         CheckConstraint("monthly_wage > 0", name="wage_positive"),
         CheckConstraint("hours_per_week BETWEEN 1 AND 60", name="hours_range"),
         CheckConstraint("end_date IS NULL OR end_date >= start_date", name="dates_ordered"),
+        # Lists of hires, newest first (the region's hires on the staff claims page).
+        Index("ix_employment_start_date", "start_date"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

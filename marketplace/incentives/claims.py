@@ -11,10 +11,12 @@ months.py and payments.py.
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import extract, func, select
+from sqlalchemy import Select, extract, func, select
+from sqlalchemy.orm import contains_eager, joinedload
 
 from marketplace.audit.services import record
 from marketplace.auth.models import User
+from marketplace.candidates.models import CandidateProfile
 from marketplace.employers.models import EmployerOrganisation, OrganisationMember, Vacancy
 from marketplace.errors import DomainError
 from marketplace.extensions import db
@@ -190,6 +192,23 @@ def employments_in_region(region_id: int) -> list[Employment]:
     return list(db.session.scalars(_in_region(region_id)))
 
 
+def _as_listed(query):
+    # What a list of hires shows of each: the employee's name, the job and the organisation.
+    return query.options(contains_eager(Employment.application).options(
+        joinedload(Application.profile).joinedload(CandidateProfile.user),
+        contains_eager(Application.vacancy).joinedload(Vacancy.organisation)))
+
+
+def employments_of_member_query(user: User) -> Select:
+    """The hires of employments_of_member() as a query for a page of them, newest first."""
+    return _as_listed(_of_member(user))
+
+
+def employments_in_region_query(region_id: int) -> Select:
+    """The region's confirmed and ended hires as a query for a page of them, newest first."""
+    return _as_listed(_in_region(region_id))
+
+
 def employment_in_region(region_id: int, employment_id: int) -> Employment | None:
     return db.session.scalar(_in_region(region_id).where(Employment.id == employment_id))
 
@@ -197,7 +216,8 @@ def employment_in_region(region_id: int, employment_id: int) -> Employment | Non
 def claims_by_employment(employments) -> dict[int, list[Claim]]:
     ids = [e.id for e in employments]
     found: dict[int, list[Claim]] = {i: [] for i in ids}
-    for claim in db.session.scalars(select(Claim).where(Claim.employment_id.in_(ids))):
+    for claim in db.session.scalars(select(Claim).where(Claim.employment_id.in_(ids))
+                                    .options(joinedload(Claim.programme))):
         found[claim.employment_id].append(claim)
     return found
 

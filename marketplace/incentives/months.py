@@ -10,7 +10,7 @@ from datetime import date
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
 from marketplace.audit.services import record
 from marketplace.auth.models import Role, User
@@ -176,11 +176,15 @@ def query_month(entry: ClaimMonth, *, staff: User, reason: str) -> None:
                reason=reason)
 
 
+def months_to_check_query(region_id: int) -> Select:
+    """The region's monthly confirmations waiting for staff, the longest waiting first."""
+    return (select(ClaimMonth).join(Claim).where(Claim.region_id == region_id,
+                                                 ClaimMonth.status == M.SUBMITTED)
+            .order_by(ClaimMonth.submitted_at, ClaimMonth.id))
+
+
 def months_to_check(region_id: int) -> list[ClaimMonth]:
-    return list(db.session.scalars(
-        select(ClaimMonth).join(Claim).where(Claim.region_id == region_id,
-                                             ClaimMonth.status == M.SUBMITTED)
-        .order_by(ClaimMonth.submitted_at)))
+    return list(db.session.scalars(months_to_check_query(region_id)))
 
 
 def paid_months(claim: Claim) -> set[date]:

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
 from marketplace.audit.services import record
 from marketplace.auth.models import Role, User
@@ -227,12 +227,15 @@ def by_document_code(code: str) -> Claim | None:
     return db.session.scalar(select(Claim).where(Claim.document_code == code))
 
 
-def staff_queue(region_id: int) -> list[Claim]:
+def staff_queue_query(region_id: int) -> Select:
     """Claims waiting for the region's job centre, oldest first."""
-    return list(db.session.scalars(
-        select(Claim).where(Claim.region_id == region_id,
-                            Claim.status.in_((S.SUBMITTED, S.IN_REVIEW)))
-        .order_by(Claim.updated_at)))
+    return (select(Claim).where(Claim.region_id == region_id,
+                                Claim.status.in_((S.SUBMITTED, S.IN_REVIEW)))
+            .order_by(Claim.updated_at, Claim.id))
+
+
+def staff_queue(region_id: int) -> list[Claim]:
+    return list(db.session.scalars(staff_queue_query(region_id)))
 
 
 def eligibility_verdict(claim: Claim) -> Outcome:

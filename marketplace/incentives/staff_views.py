@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from flask import Blueprint, abort, current_app, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.orm import joinedload, selectinload
 
 from marketplace.actions import attempt
 from marketplace.auth.models import Role
@@ -14,8 +15,10 @@ from marketplace.extensions import db
 from marketplace.hiring.blueprint import form_errors
 from marketplace.incentives import budget, claims, labels, months, review
 from marketplace.incentives.forms import DecisionForm
-from marketplace.incentives.models import BudgetAccount, BudgetEntry, ClaimMonth
+from marketplace.incentives.models import BudgetAccount, BudgetEntry, Claim, ClaimMonth
 from marketplace.incentives.views import claim_page_context, filing_page
+from marketplace.pagination import PAGE_SIZE, RowPage
+from marketplace.urls import page_number
 
 bp = Blueprint("incentives_staff", __name__, url_prefix="/staff")
 bp.record_once(labels.register)
@@ -34,13 +37,23 @@ def review_due(claim) -> date:
 @role_required(Role.STAFF)
 def queue():
     region_id = current_user.region_id
-    queue = review.staff_queue(region_id) if region_id else []
-    hires = claims.employments_in_region(region_id) if region_id else []
+    waiting = _page(review.staff_queue_query(region_id).options(
+        joinedload(Claim.organisation), joinedload(Claim.programme),
+        selectinload(Claim.approvals), selectinload(Claim.events)), "page")
+    to_check = _page(months.months_to_check_query(region_id).options(
+        joinedload(ClaimMonth.claim).joinedload(Claim.organisation)), "months_page")
+    hires = _page(claims.employments_in_region_query(region_id), "hires_page")
     return render_template(
-        "incentives/staff_queue.html", claims=queue, today=date.today(),
-        review_due=review_due, filed_on=review.filing_date,
-        months_to_check=months.months_to_check(region_id) if region_id else [],
-        hires=hires, claims_of=claims.claims_by_employment(hires))
+        "incentives/staff_queue.html", claims=waiting, today=date.today(),
+        review_due=review_due, filed_on=review.filing_date, months_to_check=to_check,
+        hires=hires, claims_of=claims.claims_by_employment(hires.items))
+
+
+def _page(query, param: str):
+    """One page of one of the page's lists, each with its own page number in the address."""
+    if current_user.region_id is None:
+        return RowPage([], 1, PAGE_SIZE, 0)  # staff without a region have nothing to do here
+    return db.paginate(query, page=page_number(param), per_page=PAGE_SIZE, error_out=False)
 
 
 @bp.route("/claims/<int:claim_id>")

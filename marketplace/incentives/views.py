@@ -24,7 +24,9 @@ from marketplace.incentives import budget, claims, documents, labels, months, re
 from marketplace.incentives.eligibility import check_eligibility
 from marketplace.incentives.forms import FileClaimForm, MonthForm
 from marketplace.incentives.models import ClaimMonth, ClaimStatus
+from marketplace.pagination import PAGE_SIZE
 from marketplace.uploads.services import send_stored
+from marketplace.urls import page_number
 
 bp = Blueprint("incentives", __name__)
 bp.record_once(labels.register)
@@ -37,9 +39,10 @@ def _member_claim(claim_id):
 @bp.route("/employer/claims")
 @role_required(Role.EMPLOYER)
 def claim_list():
-    hires = claims.employments_of_member(current_user)
+    hires = db.paginate(claims.employments_of_member_query(current_user), page=page_number(),
+                        per_page=PAGE_SIZE, error_out=False)
     return render_template("incentives/employer_claims.html", hires=hires,
-                           claims_of=claims.claims_by_employment(hires))
+                           claims_of=claims.claims_by_employment(hires.items))
 
 
 def filing_page(employment, *, post_endpoint: str, claim_endpoint: str, on_behalf: bool):

@@ -94,7 +94,10 @@ class _Frame:
         return self.left + self.slot * (index + 0.5)
 
     def tip(self, element, name, index, value) -> None:
-        _add(element, "title", f"{name}, {self.labels[index]}: {self.format_value(value)}")
+        """A tooltip; `name` None leaves the series to the colour and the legend (bars: a
+        long name on every bar would weigh more than the rest of the chart)."""
+        said = f"{self.labels[index]}: {self.format_value(value)}"
+        _add(element, "title", f"{name}, {said}" if name else said)
 
     def draw_axes(self) -> None:
         for tick in self.ticks:
@@ -153,12 +156,13 @@ def bar_chart(title: str, labels: Sequence[str], series: Sequence[Series], *,
     frame.draw_axes()
     bar = frame.slot * 0.8 / len(series)
     for s, one in enumerate(series):
+        group = _add(frame.svg, "g", fill=COLOURS[s])  # one fill for the series' bars
         for i, value in enumerate(one.values):
             if value:  # nothing to draw for 0 or no figure
                 y = frame.y(value)
-                rect = _add(frame.svg, "rect", x=_n(frame.x(i) - frame.slot * 0.4 + s * bar),
-                            y=_n(y), width=_n(bar), height=_n(frame.y(0) - y), fill=COLOURS[s])
-                frame.tip(rect, one.name, i, value)
+                rect = _add(group, "rect", x=_n(frame.x(i) - frame.slot * 0.4 + s * bar),
+                            y=_n(y), width=_n(bar), height=_n(frame.y(0) - y))
+                frame.tip(rect, None, i, value)
     frame.draw_legend(lambda i, x, y: _add(frame.svg, "rect", x=_n(x), y=_n(y - 6), width=16,
                                            height=12, fill=COLOURS[i]))
     return frame.markup()
@@ -178,10 +182,10 @@ def line_chart(title: str, labels: Sequence[str], series: Sequence[Series], *,
                 points = " ".join(f"{_n(frame.x(i))},{_n(frame.y(v))}" for i, v in stretch)
                 _add(frame.svg, "polyline", points=points, fill="none", stroke=COLOURS[s],
                      stroke_width=2, stroke_dasharray=DASHES[s])
+        dots = _add(frame.svg, "g", fill=COLOURS[s])
         for i, value in enumerate(one.values):
             if value is not None:
-                dot = _add(frame.svg, "circle", cx=_n(frame.x(i)), cy=_n(frame.y(value)),
-                           r=3.5, fill=COLOURS[s])
+                dot = _add(dots, "circle", cx=_n(frame.x(i)), cy=_n(frame.y(value)), r=3.5)
                 frame.tip(dot, one.name, i, value)
     frame.draw_legend(lambda i, x, y: _add(frame.svg, "line", x1=_n(x), x2=_n(x + 18), y1=y,
                                            y2=y, stroke=COLOURS[i], stroke_width=3,

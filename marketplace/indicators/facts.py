@@ -1,6 +1,11 @@
 """What the indicators count, read with plain queries and assembled in Python, so the same code
 runs on SQLite and PostgreSQL (no date functions in SQL: months are cut in Python).
 
+These rows are the definition of every indicator. Pages do not read them per request: `flask
+indicators refresh` (aggregates.py) counts them once for every region and stores them; the
+dashboard adds up the stored sums. `services.compute_dashboard` still computes straight from
+here, which the tests use to check the stored figures against.
+
 Timestamps are counted in the month of their UTC date; plain dates (hire start, release, payment
 month) in their own month.
 """
@@ -58,7 +63,7 @@ class Period:
     first: date
     last: date
 
-    @property
+    @cached_property
     def end(self) -> date:
         return month_end(self.last)
 
@@ -72,7 +77,7 @@ class Period:
 
 
 # ----------------------------------------------------------------------------- rows
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Row:
     """One counted item: what the list behind a figure shows, and what the figure is made of.
     `subject` identifies the person or organisation, for indicators that count each once."""
@@ -90,6 +95,10 @@ class Row:
     hit: bool | None = None          # for rates: counted in the numerator
     amount: Decimal | None = None    # for money
     claim_ids: tuple[int, ...] = ()
+    # Who and what the row is about, so that a stored row can show its names again.
+    profile_id: int | None = None
+    organisation_id: int | None = None
+    vacancy_id: int | None = None    # an application's vacancy (its title is the detail)
 
 
 @dataclass(frozen=True)
@@ -201,7 +210,8 @@ class Facts:
                  .where(*self._timestamp_range(CandidateProfile.created_at),
                         _in_regions(CandidateProfile.region_id, self.region_ids))
                  .order_by(CandidateProfile.created_at, CandidateProfile.id))
-        return [Row(region_id, month_of(at.date()), f"profile:{pid}", name=name, on=at.date())
+        return [Row(region_id, month_of(at.date()), f"profile:{pid}", name=name, on=at.date(),
+                    profile_id=pid)
                 for pid, region_id, name, at in db.session.execute(query)]
 
     def verified(self) -> list[Row]:
@@ -212,12 +222,14 @@ class Facts:
                  .where(*self._timestamp_range(ReleaseRecord.verified_at),
                         _in_regions(CandidateProfile.region_id, self.region_ids))
                  .order_by(ReleaseRecord.verified_at, ReleaseRecord.id))
-        return [Row(region_id, month_of(at.date()), f"profile:{pid}", name=name, on=at.date())
+        return [Row(region_id, month_of(at.date()), f"profile:{pid}", name=name, on=at.date(),
+                    profile_id=pid)
                 for pid, region_id, name, at in db.session.execute(query)]
 
     def applications(self) -> list[Row]:
         query = (select(Application.id, CandidateProfile.region_id, User.full_name,
-                        Application.created_at, Vacancy.title, EmployerOrganisation.name)
+                        Application.created_at, Vacancy.title, EmployerOrganisation.name,
+                        Application.profile_id, Vacancy.id, EmployerOrganisation.id)
                  .join(CandidateProfile, CandidateProfile.id == Application.profile_id)
                  .join(User, User.id == CandidateProfile.user_id)
                  .join(Vacancy, Vacancy.id == Application.vacancy_id)
@@ -226,26 +238,30 @@ class Facts:
                         _in_regions(CandidateProfile.region_id, self.region_ids))
                  .order_by(Application.created_at, Application.id))
         return [Row(region_id, month_of(at.date()), f"application:{aid}", name=name,
-                    on=at.date(), employer=employer, detail=title)
-                for aid, region_id, name, at, title, employer in db.session.execute(query)]
+                    on=at.date(), employer=employer, detail=title, profile_id=pid,
+                    organisation_id=org_id, vacancy_id=vacancy_id)
+                for aid, region_id, name, at, title, employer, pid, vacancy_id, org_id
+                in db.session.execute(query)]
 
     def reoffences(self, kind) -> list[Row]:
         query = (select(Reoffence.id, CandidateProfile.region_id, User.full_name,
-                        Reoffence.occurred_on)
+                        Reoffence.occurred_on, Reoffence.profile_id)
                  .join(CandidateProfile, CandidateProfile.id == Reoffence.profile_id)
                  .join(User, User.id == CandidateProfile.user_id)
                  .where(Reoffence.kind == kind,
                         Reoffence.occurred_on.between(self.period.first, self.period.end),
                         _in_regions(CandidateProfile.region_id, self.region_ids))
                  .order_by(Reoffence.occurred_on, Reoffence.id))
-        return [Row(region_id, month_of(on), f"reoffence:{rid}", name=name, on=on)
-                for rid, region_id, name, on in db.session.execute(query)]
+        return [Row(region_id, month_of(on), f"reoffence:{rid}", name=name, on=on,
+                    profile_id=pid)
+                for rid, region_id, name, on, pid in db.session.execute(query)]
 
     # ---- hires
     def _hire_row(self, hire: Hire, month: date, **fields) -> Row:
         return Row(hire.candidate_region_id, month, f"employment:{hire.employment_id}",
                    name=hire.candidate, on=hire.start_date, employer=hire.organisation,
-                   claim_ids=hire.claim_ids, **fields)
+                   claim_ids=hire.claim_ids, profile_id=hire.profile_id,
+                   organisation_id=hire.organisation_id, **fields)
 
     def started(self, subsidised: bool | None = None) -> list[Row]:
         """Hires by start month; optionally only the (un)subsidised ones."""
@@ -298,7 +314,8 @@ class Facts:
         """Check-ins recorded in the period with the person's satisfaction score."""
         query = (select(CheckIn.id, CandidateProfile.region_id, User.full_name,
                         EmployerOrganisation.name, CheckIn.months_after, CheckIn.recorded_at,
-                        CheckIn.outcome, CheckIn.satisfaction)
+                        CheckIn.outcome, CheckIn.satisfaction, Application.profile_id,
+                        EmployerOrganisation.id)
                  .join(Employment, Employment.id == CheckIn.employment_id)
                  .join(Application, Application.id == Employment.application_id)
                  .join(CandidateProfile, CandidateProfile.id == Application.profile_id)
@@ -311,8 +328,8 @@ class Facts:
                  .order_by(CheckIn.recorded_at, CheckIn.id))
         return [Row(region_id, month_of(at.date()), f"check_in:{cid}", name=name, on=at.date(),
                     employer=employer, stage=months, detail=outcome.value if outcome else "",
-                    measure=score)
-                for cid, region_id, name, employer, months, at, outcome, score
+                    measure=score, profile_id=pid, organisation_id=org_id)
+                for cid, region_id, name, employer, months, at, outcome, score, pid, org_id
                 in db.session.execute(query)]
 
     # ---- after the subsidy
@@ -352,7 +369,9 @@ class Facts:
                 rows.append(Row(hire.candidate_region_id, month_of(checkpoint),
                                 f"employment:{hire.employment_id}", name=hire.candidate,
                                 on=month_end(last_paid), employer=hire.organisation,
-                                checkpoint=checkpoint, hit=employed, claim_ids=claim_ids))
+                                checkpoint=checkpoint, hit=employed, claim_ids=claim_ids,
+                                profile_id=hire.profile_id,
+                                organisation_id=hire.organisation_id))
         return rows
 
     # ---- money
@@ -360,7 +379,7 @@ class Facts:
         """Ledger payments (+) and clawbacks (−) for months in the period, by budget region."""
         query = (select(BudgetEntry.id, BudgetAccount.region_id, BudgetEntry.kind,
                         BudgetEntry.amount, BudgetEntry.month, BudgetEntry.claim_id,
-                        EmployerOrganisation.name)
+                        EmployerOrganisation.name, EmployerOrganisation.id)
                  .join(BudgetAccount, BudgetAccount.id == BudgetEntry.account_id)
                  .outerjoin(Claim, Claim.id == BudgetEntry.claim_id)
                  .outerjoin(EmployerOrganisation, EmployerOrganisation.id == Claim.organisation_id)
@@ -370,8 +389,8 @@ class Facts:
                  .order_by(BudgetEntry.month, BudgetEntry.id))
         return [Row(region_id, month_of(month), f"entry:{eid}", on=month, employer=org or "",
                     detail=kind.value, amount=amount if kind is EntryKind.PAYMENT else -amount,
-                    claim_ids=(claim_id,) if claim_id else ())
-                for eid, region_id, kind, amount, month, claim_id, org
+                    claim_ids=(claim_id,) if claim_id else (), organisation_id=org_id)
+                for eid, region_id, kind, amount, month, claim_id, org, org_id
                 in db.session.execute(query)]
 
     def budget_accounts(self) -> list[BudgetAccount]:
@@ -411,14 +430,18 @@ class Facts:
             entry["reasons"].add(reason)
 
         for org_id, region_id, name, opened, until in self._vacancy_open_spans():
-            for month in self.period.months:
-                if opened <= month_end(month) and (until is None or until >= month):
-                    note(org_id, region_id, name, month, "vacancy")
+            # The months the vacancy was open in (opened by the month's end, not closed before
+            # its first day), within the period.
+            month = max(month_of(opened), self.period.first)
+            last = self.period.last if until is None else min(month_of(until), self.period.last)
+            while month <= last:
+                note(org_id, region_id, name, month, "vacancy")
+                month = add_months(month, 1)
         for hire in self.employer_hires:
             if self.period.contains(hire.start_date):
                 note(hire.organisation_id, hire.employer_region_id, hire.organisation,
                      month_of(hire.start_date), "hire")
         return [Row(entry["region"], month, f"organisation:{org_id}", employer=entry["name"],
-                    detail=" ".join(sorted(entry["reasons"])))
+                    detail=" ".join(sorted(entry["reasons"])), organisation_id=org_id)
                 for (org_id, month), entry in sorted(found.items(),
                                                      key=lambda item: (item[0][1], item[0][0]))]

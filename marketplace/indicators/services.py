@@ -18,7 +18,6 @@ from functools import partial
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from marketplace.audit.services import record
 from marketplace.auth.models import Role, User
 from marketplace.cases.models import ReoffenceKind
 from marketplace.extensions import db
@@ -62,6 +61,9 @@ class Indicator:
     kind: str
     read: Callable[[Facts], list[Row]]
     columns: tuple[Column, ...]
+    # Counts a state that lasts (an open vacancy) rather than events: stored only up to the
+    # last month in which anything happened (aggregates.refresh).
+    lasting: bool = False
 
 
 SECTIONS = {
@@ -149,7 +151,7 @@ _CATALOGUE = (
                  "(published and not yet closed, filled or hidden) or a hire that started in "
                  "the month. Over a period each organisation counts once."),
               DISTINCT, Facts.employers,
-              (EMPLOYER, Column(_l("Taking part through"), "detail", "reason"))),
+              (EMPLOYER, Column(_l("Taking part through"), "detail", "reason")), lasting=True),
     _first_job("days_from_release", _l("Days from release to the first job"),
                _l("Median number of days from the release date to the start of the first "
                   "confirmed job starting on or after it, for people whose first job started in "
@@ -264,12 +266,16 @@ class Dashboard:
     results: dict[str, Result]
     budget: list[BudgetLine]
     regions: list[Region | None]  # regions with any row, for the by-region table
+    refreshed: object = None      # models.IndicatorRefresh the figures come from, if stored
 
     def section(self, key: str) -> list[Result]:
         return [r for r in self.results.values() if r.indicator.section == key]
 
 
 def compute_dashboard(scope: "Scope", period: Period, today: date) -> Dashboard:
+    """The dashboard computed straight from the rows of facts.py: the definition that the
+    stored aggregates (board.read_dashboard) must give, and what the tests compare them with.
+    Pages never call it: it reads every row of the scope."""
     facts = Facts(scope.region_ids, period, today)
     results = {key: _result(ind, ind.read(facts), period) for key, ind in INDICATORS.items()}
     seen = {region for result in results.values() for region in result.by_region}
@@ -278,18 +284,12 @@ def compute_dashboard(scope: "Scope", period: Period, today: date) -> Dashboard:
                      regions + ([None] if None in seen else []))
 
 
-def indicator_rows(indicator: Indicator, scope: "Scope", period: Period, today: date, *,
-                   viewer: User) -> list[Row]:
-    """The rows behind a figure (one organisation once for a distinct count), with an audit
-    event: the list names people of the programme's target group."""
+def indicator_rows(indicator: Indicator, scope: "Scope", period: Period,
+                   today: date) -> list[Row]:
+    """The rows behind a figure (one organisation once for a distinct count), computed straight
+    from facts.py: what the stored list (board.list_page) must show, page after page."""
     rows = indicator.read(Facts(scope.region_ids, period, today))
-    if indicator.kind == DISTINCT:
-        rows = _merge_by_subject(rows)
-    record("indicators:list", actor=viewer, object_type="indicator", object_id=indicator.key,
-           region=scope.region.code if scope.region else None, first=period.first.isoformat(),
-           last=period.last.isoformat(), count=len(rows))
-    db.session.flush()
-    return rows
+    return _merge_by_subject(rows) if indicator.kind == DISTINCT else rows
 
 
 def _merge_by_subject(rows: list[Row]) -> list[Row]:

@@ -1,21 +1,27 @@
 """The monitoring dashboard: indicators by region and month with charts, and the list behind
-every figure."""
+every figure, both read from the aggregates of the last refresh (board.py)."""
 
 from datetime import date
 from urllib.parse import urlencode
 
 from flask import Blueprint, abort, render_template, request
-from flask_babel import format_date, format_decimal, format_percent
+from flask_babel import format_date, format_datetime, format_decimal, format_percent
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 
 from marketplace.auth.models import Role
 from marketplace.auth.permissions import role_required
 from marketplace.extensions import db
-from marketplace.indicators import charts, services
+from marketplace.i18n import current_language
+from marketplace.indicators import aggregates, board, charts, services
+from marketplace.indicators.cache import RenderCache
+from marketplace.urls import page_number
 from marketplace.web import money
 
 bp = Blueprint("indicators", __name__, url_prefix="/staff/dashboard")
+# Rendered figures per count, scope, period, view and language (cache.py): at most a few MB.
+SECTIONS = RenderCache(size=128)
 
 
 def _month_key(month: date) -> str:
@@ -36,9 +42,12 @@ def _list_href(indicator: str, **params) -> str:
     return f"list/{indicator}?{query}" if query else f"list/{indicator}"
 
 
-def _page_helpers(scope) -> dict:
+def _page_helpers(scope, refreshed) -> dict:
     admin = current_user.role is Role.ADMIN
     return {"month_key": _month_key, "format_percent": format_percent,
+            # Read now: the list's commit would make the template load the refresh again.
+            "counted": {"at": format_datetime(refreshed.finished_at, "long"),
+                        "last_month": refreshed.last_month} if refreshed else None,
             "format_decimal": format_decimal, "list_href": _list_href,
             # Staff always see their own region, so their links need not name it.
             "region_code": scope.region.code if admin and scope.region else None,
@@ -49,12 +58,33 @@ def _page_helpers(scope) -> dict:
 @role_required(Role.STAFF, Role.ADMIN)
 def dashboard():
     scope, period, messages = _filters()
-    board = services.compute_dashboard(scope, period, date.today())
+    refreshed = _counted()
+    # Every region: by month (with charts) or by region, each a page under 100 KB.
+    by_region = scope.region_ids is None and request.args.get("view") == "regions"
+    helpers = _page_helpers(scope, refreshed)
+    figures = _sections(scope, period, refreshed, by_region, helpers) if refreshed else None
     return render_template(
-        "indicators/dashboard.html", board=board, messages=messages, charts=_charts(board),
-        sections=services.SECTIONS, max_months=services.MAX_MONTHS,
+        "indicators/dashboard.html", sections_html=figures, scope=scope, period=period,
+        messages=messages, by_region=by_region, sections=services.SECTIONS,
+        max_months=services.MAX_MONTHS,
         regions=services.all_regions() if current_user.role is Role.ADMIN else [],
-        **_page_helpers(scope)), 422 if messages else 200
+        **helpers), 422 if messages else 200
+
+
+def _sections(scope, period, refreshed, by_region: bool, helpers: dict) -> Markup:
+    """The charts and tables of every section, rendered once per count and kept."""
+    regions = None if scope.region_ids is None else tuple(sorted(scope.region_ids))
+    key = (refreshed.id, refreshed.finished_at, regions, period, by_region,
+           current_language(), helpers["region_code"])
+
+    def render() -> Markup:
+        figures = board.read_dashboard(scope, period, refreshed)
+        return Markup(render_template(  # noqa: S704 - our own template, autoescaped
+            "indicators/_sections.html", board=figures, scope=scope, period=period,
+            by_region=by_region, sections=services.SECTIONS,
+            charts={} if by_region else _charts(figures), **helpers))
+
+    return SECTIONS.get_or_make(key, render)
 
 
 @bp.route("/list/<indicator>")
@@ -62,13 +92,24 @@ def dashboard():
 def indicator_list(indicator):
     chosen = services.INDICATORS.get(indicator) or abort(404)
     scope, period, messages = _filters()
-    rows = services.indicator_rows(chosen, scope, period, date.today(), viewer=current_user)
+    refreshed = _counted()
+    listed = (board.list_page(chosen, scope, period, page_number(), viewer=current_user)
+              if refreshed else None)
+    helpers = _page_helpers(scope, refreshed)
     db.session.commit()  # keeps the audit event of the view
     regions = {r.id: r for r in services.all_regions()} if scope.region_ids is None else {}
     return render_template(
-        "indicators/list.html", indicator=chosen, rows=rows, period=period, scope=scope,
-        figure=services.figure(chosen.kind, rows), messages=messages, regions=regions,
-        **_page_helpers(scope)), 422 if messages else 200
+        "indicators/list.html", indicator=chosen, listed=listed, period=period, scope=scope,
+        messages=messages, regions=regions, **helpers), 422 if messages else 200
+
+
+def _counted():
+    """The last count; where there is none, one made now if this server may (aggregates.py)."""
+    refreshed = aggregates.latest_refresh()
+    if refreshed is None and aggregates.refreshes_on_view():
+        refreshed = aggregates.refresh()
+        db.session.commit()
+    return refreshed
 
 
 def _charts(board) -> dict[str, list]:

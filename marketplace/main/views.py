@@ -1,12 +1,11 @@
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from marketplace.auth.permissions import HOME_ENDPOINT
-from marketplace.employers.models import EmployerOrganisation, Vacancy
-from marketplace.employers.vacancies import public_conditions
 from marketplace.extensions import db
 from marketplace.i18n import LANGUAGE_COOKIE
+from marketplace.main.services import home_counts
 from marketplace.urls import is_safe_path
 
 bp = Blueprint("main", __name__)
@@ -18,10 +17,7 @@ ONE_YEAR = 365 * 24 * 3600
 def index():
     if current_user.is_authenticated:
         return redirect(url_for(HOME_ENDPOINT[current_user.role]))
-    open_vacancies = db.session.scalar(
-        select(func.count(Vacancy.id)).join(EmployerOrganisation).where(*public_conditions()))
-    employers = db.session.scalar(select(func.count(EmployerOrganisation.id)))
-    return render_template("main/index.html", open_vacancies=open_vacancies, employers=employers)
+    return render_template("main/index.html", **home_counts())
 
 
 @bp.route("/language", methods=["POST"])

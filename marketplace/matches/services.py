@@ -1,6 +1,6 @@
 """Ranked pages for employers and candidates, and training the weights from outcomes."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import select
@@ -8,12 +8,18 @@ from sqlalchemy.orm import selectinload
 
 import matching
 from marketplace.audit.services import record
-from marketplace.candidates.models import CandidateProfile, CandidateSkill
-from marketplace.employers.models import Vacancy, VacancySkill
+from marketplace.candidates.models import CandidateProfile
+from marketplace.employers.models import EmployerOrganisation, Vacancy
+from marketplace.employers.vacancies import public_conditions
 from marketplace.extensions import db
-from marketplace.matches import adapters
+from marketplace.matches import adapters, loading
 from marketplace.matches.changes import record_change
-from marketplace.matches.index import adopted_weights, current_index
+from marketplace.matches.index import (
+    IndexNotReady,
+    adopted_weights,
+    current_index,
+    remembered,
+)
 from marketplace.matches.models import MatchingWeights, MatchOutcome, Outcome
 
 PER_PAGE = 10
@@ -27,6 +33,11 @@ class RankedPage:
     total: int
     page: int
     per_page: int
+    # No index on this host yet (production, first build failed or running): nothing ranked.
+    preparing: bool = False
+    # Per row id, the skills as the engine holds them (taxonomy codes or free text), in the
+    # profile's order: the cards show them without loading every skill row again.
+    skills: dict = field(default_factory=dict)
 
     @property
     def pages(self) -> int:
@@ -38,21 +49,35 @@ def _rows_in_order(model, ids, *options) -> dict:
     return {row.id: row for row in rows}
 
 
-def _page(result: matching.Page, model, page: int, *options) -> RankedPage:
+def _page(result: matching.Page, model, page: int, *options, skills=None) -> RankedPage:
     ids = [m.id for m in result.items]
     rows = _rows_in_order(model, ids, *options)
     items = [(rows[m.id], m.score, m.explanation) for m in result.items if m.id in rows]
-    return RankedPage(items, result.total, page, PER_PAGE)
+    return RankedPage(items, result.total, page, PER_PAGE, skills=skills or {})
 
 
 def ranked_candidates(vacancy: Vacancy, *, page: int = 1, today: date | None = None
                       ) -> RankedPage:
     """Discoverable candidates for this vacancy, best first. Candidates whose court ban or
     supervision condition rules the job out are absent, with no reason given."""
-    result = current_index().rank_candidates(
-        adapters.to_vacancy(vacancy), top_k=PER_PAGE, offset=(page - 1) * PER_PAGE, today=today)
-    return _page(result, CandidateProfile, page,
-                 selectinload(CandidateProfile.skills).selectinload(CandidateSkill.skill))
+    try:
+        result, skills = remembered(("rank", vacancy.id, page, today or date.today()),
+                                    lambda index: _rank(index, vacancy, page, today))
+    except IndexNotReady:
+        return RankedPage([], 0, page, PER_PAGE, preparing=True)
+    # Everything the cards show, in a fixed number of statements whatever the page size.
+    return _page(result, CandidateProfile, page, selectinload(CandidateProfile.region),
+                 selectinload(CandidateProfile.city), skills=skills)
+
+
+def _rank(index: matching.MatchIndex, vacancy: Vacancy, page: int, today: date | None):
+    # A public vacancy is in the index, as current as the change log: no need to read it.
+    wanted = index.vacancy(vacancy.id) or adapters.to_vacancy(vacancy)
+    result = index.rank_candidates(
+        wanted, top_k=PER_PAGE, offset=(page - 1) * PER_PAGE, today=today)
+    skills = {m.id: tuple(skill.name for skill in index.candidate(m.id).skills)
+              for m in result.items}
+    return result, skills
 
 
 @dataclass(frozen=True)
@@ -65,28 +90,36 @@ class Recommendations:
 
 def recommendations(profile: CandidateProfile, *, page: int = 1, today: date | None = None
                     ) -> Recommendations:
-    index = current_index()
-    candidate = adapters.to_candidates([profile])[0]
+    """Public vacancies for this candidate, best first, without the ones a condition closes."""
+    try:
+        candidate, result, gap, blocked = remembered(
+            ("recommend", profile.id, page, today or date.today()),
+            lambda index: _recommend(index, profile, page, today))
+    except IndexNotReady:
+        return Recommendations(RankedPage([], 0, page, PER_PAGE, preparing=True), [], 0, False)
+    ranked = _page(result, Vacancy, page, selectinload(Vacancy.organisation),
+                   selectinload(Vacancy.region), selectinload(Vacancy.city))
+    incomplete = any(e.get("incomplete_profile") for _, _, e in ranked.items) or not (
+        candidate.skills or profile.desired_title)
+    return Recommendations(page=ranked, skill_gap=gap, blocked=blocked, incomplete=incomplete)
+
+
+def _recommend(index: matching.MatchIndex, profile: CandidateProfile, page: int,
+               today: date | None) -> tuple:
+    # A discoverable profile is in the index, as current as the change log; others are read.
+    candidate = index.candidate(profile.id) or adapters.to_candidate(profile)
     result = index.recommend_vacancies(candidate, top_k=PER_PAGE, offset=(page - 1) * PER_PAGE,
                                        today=today)
-    ranked = _page(result, Vacancy, page,
-                   selectinload(Vacancy.skills).selectinload(VacancySkill.skill))
-    incomplete = any(e.get("incomplete_profile") for _, _, e in ranked.items) or not (
-        profile.skills or profile.desired_title)
-    return Recommendations(
-        page=ranked,
-        skill_gap=index.skill_gap(candidate, top_n=5, today=today),
-        blocked=len(index.blocked_vacancies(candidate, today=today)),
-        incomplete=incomplete,
-    )
+    return (candidate, result, index.skill_gap(candidate, top_n=5, today=today),
+            len(index.blocked_vacancies(candidate, today=today)))
 
 
 def training_examples() -> list[tuple[matching.Vacancy, matching.Candidate, int]]:
-    outcomes = db.session.scalars(select(MatchOutcome).order_by(MatchOutcome.id)).all()
-    vacancies = _rows_in_order(Vacancy, {o.vacancy_id for o in outcomes})
-    profiles = _rows_in_order(CandidateProfile, {o.candidate_id for o in outcomes})
-    return [(adapters.to_vacancy(vacancies[o.vacancy_id]),
-             adapters.to_candidate(profiles[o.candidate_id]),
+    outcomes = db.session.execute(select(MatchOutcome.vacancy_id, MatchOutcome.candidate_id,
+                                         MatchOutcome.outcome).order_by(MatchOutcome.id)).all()
+    vacancies = loading.vacancies_by_id({o.vacancy_id for o in outcomes})
+    candidates = loading.candidates_by_id({o.candidate_id for o in outcomes})
+    return [(vacancies[o.vacancy_id], candidates[o.candidate_id],
              1 if o.outcome is Outcome.HIRED else 0) for o in outcomes]
 
 
@@ -107,11 +140,12 @@ def train_weights(*, min_examples: int) -> MatchingWeights:
     return run
 
 
-def skill_labels(explanations) -> dict[str, str]:
-    """Taxonomy codes in explanations → skill names in the reader's language."""
+def skill_labels(explanations, extra=()) -> dict[str, str]:
+    """Taxonomy codes in explanations (and `extra` names) → skill names in the reader's
+    language; free-text names are not codes and stay as they are."""
     from marketplace.reference.models import Skill
 
-    codes = set()
+    codes = set(extra)
     for e in explanations:
         for key in ("matched_required", "matched_optional"):
             codes.update(m["skill"] for m in e.get(key, ()))
@@ -126,8 +160,13 @@ def skill_labels(explanations) -> dict[str, str]:
 def blocked_vacancy_ids(profile: CandidateProfile, *, today: date | None = None) -> set[int]:
     """Vacancies a court ban or supervision condition rules out for this candidate: kept out of
     their search results and refused on apply. Only the candidate ever learns of this."""
-    candidate = adapters.to_candidates([profile])[0]
+    candidate = adapters.restrictions_only(profile)
     restrictions = candidate.restrictions
     if not (restrictions.bans or restrictions.curfew or restrictions.territory):
         return set()
-    return set(current_index().blocked_vacancies(candidate, today=today))
+    try:
+        return set(current_index().blocked_vacancies(candidate, today=today))
+    except IndexNotReady:
+        # Nothing can prove a job compatible yet: every public one counts as closed.
+        return set(db.session.scalars(
+            select(Vacancy.id).join(EmployerOrganisation).where(*public_conditions())))

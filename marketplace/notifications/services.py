@@ -3,7 +3,7 @@
 from flask import has_request_context, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import func, select, update
+from sqlalchemy import Select, func, select, update
 
 from marketplace.auth.models import User
 from marketplace.db_types import utcnow
@@ -38,9 +38,10 @@ def unread_count(user: User) -> int:
         Notification.user_id == user.id, Notification.read_at.is_(None))) or 0
 
 
-def recent(user: User, limit: int = 50) -> list[Notification]:
-    return list(db.session.scalars(select(Notification).where(Notification.user_id == user.id)
-                                   .order_by(Notification.id.desc()).limit(limit)))
+def newest_first(user: User) -> Select:
+    """The user's notifications, newest first, as a query to page through."""
+    return (select(Notification).where(Notification.user_id == user.id)
+            .order_by(Notification.id.desc()))
 
 
 def mark_all_read(user: User) -> None:
