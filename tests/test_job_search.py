@@ -326,3 +326,36 @@ def test_home_page_counts_once_a_minute(app, client, org, count_queries, monkeyp
     monkeypatch.setattr(services.time, "monotonic", lambda: later)
     assert "<strong>2</strong> open vacancies" in client.get("/").get_data(as_text=True)
     services.forget_home_counts(app)
+
+
+def test_a_kept_select_renders_like_a_plain_one_and_follows_the_selection(app):
+    """The job search's selects are rendered once per options and selection: the HTML must be
+    what WTForms would write, and another selection or language must not get a stale list."""
+    from werkzeug.datastructures import MultiDict
+    from wtforms.widgets import Select
+
+    from marketplace.forms import SelectChoice, choices
+    from marketplace.jobs.forms import JobSearchForm
+
+    def rendered(args, labels):
+        with app.test_request_context(f"/jobs?{args}"):
+            form = JobSearchForm(MultiDict(args and [args.split("=")]))
+            form.occupation.choices = (labels if isinstance(labels[0], SelectChoice)
+                                       else choices(labels))
+            form.region.choices = choices([("", "Any")])
+            form.validate()
+            return str(form.occupation()), str(Select()(form.occupation))
+
+    labels = [("", "Any"), ("1", "Welder"), ("2", "Cook & <baker>")]
+    grouped = [SelectChoice("1", "Welder", optgroup="Metal"),
+               SelectChoice("2", "Cook", optgroup="Food")]
+    kept, plain = rendered("occupation=2", grouped)
+    assert kept == plain and '<optgroup label="Food"><option selected value="2">' in kept
+    kept, plain = rendered("occupation=1", labels)
+    assert kept == plain and 'selected value="1"' in kept
+    kept_again, _ = rendered("occupation=2", labels)
+    assert 'selected value="2"' in kept_again and 'selected value="1"' not in kept_again
+    translated, _ = rendered("occupation=2", [("", "Кез келген"), ("1", "Дәнекерлеуші"),
+                                              ("2", "Аспаз")])
+    assert "Дәнекерлеуші" in translated and "Welder" not in translated
+    assert "Cook &amp; &lt;baker&gt;" in kept

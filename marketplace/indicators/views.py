@@ -15,7 +15,7 @@ from marketplace.auth.permissions import role_required
 from marketplace.extensions import db
 from marketplace.i18n import current_language
 from marketplace.indicators import aggregates, board, charts, services
-from marketplace.indicators.cache import RenderCache
+from marketplace.render_cache import RenderCache
 from marketplace.urls import page_number
 from marketplace.web import money
 

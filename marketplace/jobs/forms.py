@@ -3,7 +3,7 @@ from wtforms import BooleanField, IntegerField, SelectField, StringField
 from wtforms.validators import Length, NumberRange, Optional
 
 from marketplace.employers.forms import optional_int
-from marketplace.forms import BaseForm, choices
+from marketplace.forms import BaseForm, KeptSelect, choices
 from marketplace.web import SCHEDULE_LABELS
 
 FILTERS = ("q", "region", "occupation", "schedule", "salary", "fair_chance", "subsidy")
@@ -16,10 +16,12 @@ class JobSearchForm(BaseForm):
         csrf = False
 
     q = StringField(_l("Keywords"), validators=[Optional(), Length(max=200)])
-    region = SelectField(_l("Region"), coerce=optional_int, validators=[Optional()])
-    occupation = SelectField(_l("Occupation"), coerce=optional_int, validators=[Optional()])
-    schedule = SelectField(_l("Schedule"), validators=[Optional()], choices=choices(
-        [("", _l("Any schedule")), *SCHEDULE_LABELS.items()]))
+    region = SelectField(_l("Region"), coerce=optional_int, validators=[Optional()],
+                         widget=KeptSelect())
+    occupation = SelectField(_l("Occupation"), coerce=optional_int, validators=[Optional()],
+                             widget=KeptSelect())
+    schedule = SelectField(_l("Schedule"), validators=[Optional()], widget=KeptSelect(),
+                           choices=choices([("", _l("Any schedule")), *SCHEDULE_LABELS.items()]))
     salary = IntegerField(_l("Salary at least, KZT"), validators=[
         Optional(), NumberRange(min=1, max=999_999_999_999)])
     fair_chance = BooleanField(_l("Only employers with the fair-chance pledge"))

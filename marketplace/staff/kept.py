@@ -13,7 +13,7 @@ import time
 from flask import current_app
 
 from marketplace.audit.services import latest_event_id
-from marketplace.indicators.cache import RenderCache
+from marketplace.render_cache import RenderCache
 
 # A national set of regions × languages is a few dozen parts; the bound only stops a leak.
 _parts = RenderCache(size=500)

@@ -1,9 +1,9 @@
-"""Rendered dashboard figures kept in each worker's memory between counts.
+"""Rendered page parts kept in each worker's memory, shared by its threads.
 
-The figures change only when `flask indicators refresh` stores a new count, so the charts and
-tables for one count, scope, period, view and language render once per worker and are then
-served from here (a key names the count by id and finish time: a new count is a new key, and
-nothing needs clearing). Bounded: the least recently used fragments go first.
+The dashboard keeps its figures for one count (`flask indicators refresh`): a key names the count
+by id and finish time, so a new count is a new key and nothing needs clearing. The staff home
+keeps its queues while the audit log has not moved (marketplace/staff/kept.py). Bounded: the
+least recently used parts go first.
 """
 
 import threading

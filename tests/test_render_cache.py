@@ -1,10 +1,10 @@
-"""The worker's cache of rendered dashboard figures (marketplace/indicators/cache.py)."""
+"""The worker's cache of rendered page parts (marketplace/render_cache.py)."""
 
 import threading
 
 import pytest
 
-from marketplace.indicators.cache import RenderCache
+from marketplace.render_cache import RenderCache
 
 
 def test_a_kept_value_is_served_and_the_oldest_goes_first():
