@@ -7,6 +7,7 @@ import threading
 from importlib.resources import files
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 from werkzeug.serving import make_server
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
@@ -83,7 +84,14 @@ def audit():
     audited = []
 
     def run(page):
-        page.add_script_tag(content=AXE_SOURCE)
+        # A click that navigates returns before the next page has loaded; under a busy machine
+        # the script would otherwise be injected into a document that is being replaced.
+        page.wait_for_load_state("load")
+        try:
+            page.add_script_tag(content=AXE_SOURCE)
+        except PlaywrightError:
+            page.wait_for_load_state("load")
+            page.add_script_tag(content=AXE_SOURCE)
         violations = [v for v in page.evaluate(AXE_RUN) if v["impact"] in BLOCKING_IMPACTS]
         audited.append(page.url)
         assert violations == [], f"axe-core on {page.url}: {violations}"
